@@ -1,0 +1,44 @@
+"""Common base class of the estimator classes (scikit-learn conventions).
+
+Hyper-parameters are stored verbatim by ``__init__`` (no work, no validation there, as in
+scikit-learn); they are checked when :meth:`Estimator.estimate` runs. ``units`` tells the
+registry whether ``estimate`` returns bits (mutual information) or another dependence scale.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar
+
+LN2 = 0.6931471805599453  # natural log of 2: nats → bits
+
+
+class Estimator:
+    """Base class: parameter introspection, ``repr`` and the units tag."""
+
+    units: ClassVar[str] = "bits"
+    #: whether the family defines an entropy estimator (``entropy(x)``)
+    has_entropy: ClassVar[bool] = False
+
+    def get_params(self) -> dict[str, Any]:
+        """Hyper-parameters by name, read from the ``__init__`` signature."""
+        names = [
+            p for p in inspect.signature(type(self).__init__).parameters if p != "self"
+        ]
+        return {n: getattr(self, n) for n in names}
+
+    def set_params(self, **params: Any) -> Estimator:
+        """Change hyper-parameters in place (unknown names are an error)."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"{type(self).__name__} has no parameter {key!r}")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def estimate(self, x: Any, y: Any) -> float:  # pragma: no cover - interface
+        raise NotImplementedError
