@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._base import Estimator
 from ._validate import as_pair, as_samples, check_int_at_least, check_positive, is_discrete
@@ -35,6 +36,7 @@ __all__ = [
     "bin_indices",
     "range_from",
     "row_codes",
+    "factorize",
     "discrete_entropy",
     "entropy_t",
     "mi_x_t",
@@ -105,18 +107,31 @@ def row_codes(a: np.ndarray) -> np.ndarray:
         a = np.ascontiguousarray(a + 0.0)  # -0.0 + 0.0 == +0.0: same value, same bytes
     else:
         a = a.astype(np.int64, copy=False)
-        lo, hi = int(a.min()), int(a.max())
+        lo_col = a.min(axis=0)
+        spans = [int(v) + 1 for v in a.max(axis=0) - lo_col]
+        if float(np.log2(np.array(spans, dtype=np.float64)).sum()) < 62.0:
+            # few columns / few levels: a mixed-radix number is an exact row key, and
+            # sorting one int64 per row is several times faster than sorting void bytes
+            key = np.zeros(n, dtype=np.int64)
+            for j, span in enumerate(spans):  # loop over columns (few), not samples
+                key *= span
+                key += a[:, j] - lo_col[j]
+            return factorize(key)
+        lo, hi = int(lo_col.min()), int(a.max())
         span = hi - lo
         dtype = np.uint8 if span < 2**8 else np.uint16 if span < 2**16 else (
             np.uint32 if span < 2**32 else np.uint64
         )
         a = np.ascontiguousarray((a - lo).astype(dtype))
-    if a.shape[1] == 1 and not np.issubdtype(a.dtype, np.floating):
-        _, inv = np.unique(a[:, 0], return_inverse=True)
-        return inv.reshape(n).astype(np.int64)
     keys = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).reshape(n)
     _, inv = np.unique(keys, return_inverse=True)
     return inv.reshape(n).astype(np.int64)
+
+
+def factorize(key: np.ndarray) -> np.ndarray:
+    """Codes 0..k-1 of the distinct values of a 1-D int64 array (hash table, O(n))."""
+    codes, _ = pd.factorize(key, sort=False)
+    return codes.astype(np.int64, copy=False)
 
 
 def _entropy_of_codes(codes: np.ndarray) -> float:

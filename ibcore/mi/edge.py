@@ -37,9 +37,13 @@ Departures from the authors' code, on purpose:
   table with collisions; collisions only merge buckets, which biases MI down.
 
 Variant ``hash="xor"`` (Gupta, IIT Mandi 2021 study of EDGE): element hashes
-h1(x_i) = floor(x_i c T) mod T with table size T, vector hash H2 = XOR of the element
-hashes; by default c = 1 / (eps T) so both variants share the resolution eps. N is the
-number of (X, Y) pairs, also when X and Y have different dimensions.
+h1(k_i) = floor(k_i c T) mod T with table size T, applied to each coordinate's eps-bucket
+index k_i = floor((x_i + b_i) / eps), and vector hash H2 = XOR of the element hashes, so
+both variants share the resolution eps. h1 is the multiplication method of hashing
+(Knuth; Cormen et al. Sec. 11.3.2: floor(T frac(k c))), default c = (sqrt(5) - 1) / 2.
+XOR is symmetric in the coordinates, so rows whose bucket indices are permutations of
+each other collide: more collisions in higher dimension, hence lower estimates. N is
+the number of (X, Y) pairs, also when X and Y have different dimensions.
 
 Everything is vectorised: hashing is one floor over the N x d matrix, counting is
 ``np.unique`` / ``np.bincount`` on integer codes, O(N log N) with tiny constants.
@@ -53,13 +57,15 @@ import numpy as np
 
 from ._base import Estimator
 from ._validate import as_pair, check_int_at_least, check_positive, is_discrete
-from .binning import row_codes
+from .binning import factorize, row_codes
 
 __all__ = ["EdgeMI", "ensemble_weights", "edge_plugin"]
 
 #: g(2**10): capping g at this value caps an edge's pointwise MI near 10 bits, the
 #: authors' default U = 10 (their cap acts on log w_ij, not on w_ij log w_ij).
 DEFAULT_U = 10.0 * 2.0**10
+#: Knuth's multiplicative-hash constant for the XOR variant's element hash
+GOLDEN = (5.0**0.5 - 1.0) / 2.0
 
 
 def ensemble_weights(t: np.ndarray, order: int) -> np.ndarray:
@@ -85,9 +91,12 @@ def edge_plugin(
     n = cx.shape[0]
     ni = np.bincount(cx)
     mj = np.bincount(cy)
-    edge_key = cx.astype(np.int64) * (int(cy.max()) + 1) + cy
-    keys, nij = np.unique(edge_key, return_counts=True)
-    i, j = np.divmod(keys, int(cy.max()) + 1)
+    # one integer per edge (i, j); first occurrence of each edge gives its endpoints
+    codes = factorize(cx.astype(np.int64) * (int(cy.max()) + 1) + cy)
+    nij = np.bincount(codes)
+    first = np.zeros(nij.size, dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    i, j = cx[first], cy[first]
     w = nij * n / (ni[i] * mj[j])
     g = np.minimum(w * np.log2(w), cap)
     # w_i w'_j g~(w_ij) == (N_ij / N) * g~(w_ij) / w_ij: the pointwise term of edge (i, j)
@@ -133,7 +142,7 @@ class EdgeMI(Estimator):
         floor: float | None = None,
         hash: str = "floor",
         table_size: int = 2**20,
-        xor_c: float | None = None,
+        xor_c: float = GOLDEN,
         projection_dim: int | None = None,
         random_state: int | None = 0,
     ) -> None:
@@ -162,7 +171,9 @@ class EdgeMI(Estimator):
             check_positive(self.epsilon, "epsilon")
         if self.floor is not None and not (np.isfinite(self.floor) and self.floor >= 0):
             raise ValueError(f"floor must be None or >= 0, got {self.floor!r}")
-        check_int_at_least(self.table_size, "table_size", 2)
+        if check_int_at_least(self.table_size, "table_size", 2) > 2**30:
+            raise ValueError("table_size must be <= 2**30")
+        check_positive(self.xor_c, "xor_c")
 
     def _standardise(self, a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         a = np.asarray(a, dtype=np.float64)
@@ -179,11 +190,14 @@ class EdgeMI(Estimator):
 
     def _codes(self, a: np.ndarray, eps: float, rng: np.random.Generator) -> np.ndarray:
         shift = rng.uniform(0.0, eps, size=a.shape[1])
+        k = a + shift
+        k /= eps
+        np.floor(k, out=k)
         if self.hash == "floor":
-            return row_codes(np.floor((a + shift) / eps).astype(np.int64))
+            return row_codes(k.astype(np.int64))
         tsize = int(self.table_size)
-        c = self.xor_c if self.xor_c is not None else 1.0 / (eps * tsize)
-        h1 = np.mod(np.floor((a + shift) * (c * tsize)).astype(np.int64), tsize)
+        # float64 holds k * c * T exactly enough: |k| < 1e4 buckets, T <= 2^30
+        h1 = np.mod(np.floor(k * (float(self.xor_c) * tsize)), tsize).astype(np.int64)
         return np.bitwise_xor.reduce(h1, axis=1)
 
     def estimate(self, x: Any, y: Any) -> float:
