@@ -22,7 +22,9 @@ def minibatches(n: int, batch_size: int, generator: torch.Generator) -> Iterator
 
 
 @torch.no_grad()
-def error_rate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 10000) -> float:
+def error_rate(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 10000
+) -> float:
     """Fraction of misclassified samples (argmax of the logits), evaluated in eval mode."""
     was_training = model.training
     model.eval()

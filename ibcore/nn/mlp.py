@@ -27,7 +27,8 @@ def activation(name: str) -> nn.Module:
     try:
         return ACTIVATIONS[name]()
     except KeyError:
-        raise ValueError(f"unknown activation {name!r}; choose from {sorted(ACTIVATIONS)}") from None
+        choices = sorted(ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}; choose from {choices}") from None
 
 
 class MLP(nn.Module):

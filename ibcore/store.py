@@ -1,0 +1,200 @@
+"""Content-addressed run store: one folder per (paper, experiment, profile, config, seed, code).
+
+Layout under `$IBREP_HOME` (default `./runs`):
+
+    <paper>/<experiment>/<key>/run.json         what was run (the key's preimage)
+                               metrics.json     canonical JSON (sorted keys): byte-stable
+                               arrays.npz       optional arrays saved by the experiment
+                               provenance.json  commit, versions, machine, wall time
+                               done             written last: a folder without it is not trusted
+    <paper>/<experiment>/failed/<key>.json      the error of the last failed attempt
+
+A run is written into a hidden temporary folder beside its final place and renamed into place
+only once complete, so a killed run leaves at most a `.tmp-*` folder, which is removed and
+redone on the next attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import ibcore
+
+# Modules whose code cannot change a run's numbers; editing them keeps stored runs valid.
+_PRESENTATION_MODULES = {"cli.py", "report.py", "notebook.py", "__main__.py", "sweep.py"}
+
+
+class StoreError(RuntimeError):
+    """A stored run is unreadable or a metric is not a finite number."""
+
+
+def store_home() -> Path:
+    """`$IBREP_HOME`, default `./runs`."""
+    return Path(os.environ.get("IBREP_HOME", "runs")).expanduser().resolve()
+
+
+def code_version(replication_dir: Path) -> str:
+    """Hash of the code that computes numbers: ibcore (minus presentation) + the replication.
+
+    Part of every run key, so a change to an estimator or an experiment invalidates the runs it
+    could have changed, while a change to the CLI or the report layout does not.
+    """
+    digest = hashlib.sha256()
+    ibcore_dir = Path(ibcore.__file__).parent
+    files = [p for p in sorted(ibcore_dir.rglob("*.py")) if p.name not in _PRESENTATION_MODULES]
+    files += [p for p in sorted(replication_dir.glob("*.py")) if p.name != "report.py"]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that determines a run's numbers."""
+
+    paper: str
+    experiment: str
+    profile: str
+    params: dict[str, Any]
+    seed: int
+    code: str
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "paper": self.paper,
+            "experiment": self.experiment,
+            "profile": self.profile,
+            "params": self.params,
+            "seed": self.seed,
+            "code": self.code,
+            "ibcore_version": ibcore.__version__,
+        }
+
+    @property
+    def key(self) -> str:
+        blob = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+    @property
+    def label(self) -> str:
+        return f"{self.paper}/{self.experiment} seed {self.seed}"
+
+
+def canonical_metrics(metrics: Any, path: str = "") -> Any:
+    """Convert to plain JSON types, rejecting NaN/inf with the dotted path of the culprit."""
+    if isinstance(metrics, dict):
+        out = {}
+        for k, v in metrics.items():
+            if not isinstance(k, str):
+                raise StoreError(f"metric key {k!r} at '{path}' is not a string")
+            out[k] = canonical_metrics(v, f"{path}.{k}" if path else k)
+        return out
+    if isinstance(metrics, list | tuple | np.ndarray):
+        return [canonical_metrics(v, f"{path}[{i}]") for i, v in enumerate(metrics)]
+    if isinstance(metrics, bool | np.bool_):
+        return bool(metrics)
+    if isinstance(metrics, int | np.integer):
+        return int(metrics)
+    if isinstance(metrics, float | np.floating):
+        value = float(metrics)
+        if not math.isfinite(value):
+            raise StoreError(f"metric '{path}' is {value} (NaN/inf metrics are rejected)")
+        return value
+    if isinstance(metrics, str) or metrics is None:
+        return metrics
+    raise StoreError(f"metric '{path}' has unsupported type {type(metrics).__name__}")
+
+
+def dumps_metrics(metrics: dict[str, Any]) -> str:
+    return json.dumps(canonical_metrics(metrics), sort_keys=True, indent=1, allow_nan=False) + "\n"
+
+
+class RunStore:
+    """Read and write runs under one home folder."""
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = Path(home) if home is not None else store_home()
+
+    def run_dir(self, spec: RunSpec) -> Path:
+        return self.home / spec.paper / spec.experiment / spec.key
+
+    def failed_path(self, spec: RunSpec) -> Path:
+        return self.home / spec.paper / spec.experiment / "failed" / f"{spec.key}.json"
+
+    def is_done(self, spec: RunSpec) -> bool:
+        return (self.run_dir(spec) / "done").is_file()
+
+    def write(
+        self,
+        spec: RunSpec,
+        metrics: dict[str, Any],
+        arrays: dict[str, np.ndarray],
+        provenance: dict[str, Any],
+    ) -> Path:
+        """Store a finished run atomically; returns its folder."""
+        text = dumps_metrics(metrics)  # validates before anything touches the disk
+        final = self.run_dir(spec)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{spec.key}-", dir=final.parent))
+        try:
+            (tmp / "run.json").write_text(json.dumps(spec.identity(), sort_keys=True, indent=1))
+            (tmp / "metrics.json").write_text(text)
+            if arrays:
+                np.savez_compressed(tmp / "arrays.npz", **arrays)
+            (tmp / "provenance.json").write_text(json.dumps(provenance, sort_keys=True, indent=1))
+            (tmp / "done").write_text("")
+            if final.exists():  # an earlier, unfinished attempt: never trusted
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.failed_path(spec).unlink(missing_ok=True)
+        return final
+
+    def record_failure(self, spec: RunSpec, error: str) -> None:
+        path = self.failed_path(spec)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"run": spec.identity(), "error": error}, indent=1))
+        os.replace(tmp, path)
+
+    def clean_partial(self, spec: RunSpec) -> None:
+        """Remove leftovers of interrupted attempts at this run (no `done` marker)."""
+        parent = self.run_dir(spec).parent
+        if not parent.is_dir():
+            return
+        for leftover in parent.glob(f".tmp-{spec.key}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        final = self.run_dir(spec)
+        if final.exists() and not self.is_done(spec):
+            shutil.rmtree(final)
+
+    def metrics(self, spec: RunSpec) -> dict[str, Any]:
+        path = self.run_dir(spec) / "metrics.json"
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{path}: unreadable stored metrics ({exc})") from exc
+
+    def provenance(self, spec: RunSpec) -> dict[str, Any]:
+        path = self.run_dir(spec) / "provenance.json"
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def arrays(self, spec: RunSpec) -> dict[str, np.ndarray]:
+        path = self.run_dir(spec) / "arrays.npz"
+        if not path.is_file():
+            return {}
+        with np.load(path) as npz:
+            return {k: npz[k] for k in npz.files}

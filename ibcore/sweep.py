@@ -1,0 +1,88 @@
+"""Map `runner.execute` over many runs: in-process, in a process pool, or on Ray.
+
+Executors only decide *where* a run executes; each run seeds itself and pins its threads, so
+all executors produce byte-identical metrics. Workers write to the shared run store themselves
+(atomic rename + `done` marker), so a sweep killed at any point loses at most the runs in flight.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from tqdm.auto import tqdm
+
+from ibcore.runner import Outcome, execute
+from ibcore.store import RunSpec, RunStore
+
+EXECUTORS = ("serial", "process", "ray")
+
+
+def _bar(total: int, show: bool | None, desc: str) -> tqdm:
+    show = sys.stderr.isatty() if show is None else show
+    return tqdm(total=total, desc=desc, disable=not show, unit="run")
+
+
+def _serial(specs, home, show, on_done):
+    for spec in specs:
+        on_done(execute(spec, home, "serial", show_progress=show))
+
+
+def _process(specs, home, show, on_done, jobs):
+    # spawn: a fresh interpreter per worker, so no inherited torch thread pools or RNG state
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = [pool.submit(execute, s, home, "process", False) for s in specs]
+        for fut in as_completed(futures):
+            on_done(fut.result())
+
+
+def _ray(specs, home, show, on_done, jobs, address):
+    from ibcore.ray_executor import run_on_ray
+
+    run_on_ray(specs, home, on_done, jobs=jobs, address=address)
+
+
+def run_sweep(
+    specs: Iterable[RunSpec],
+    executor: str = "serial",
+    jobs: int = 1,
+    store: RunStore | None = None,
+    show_progress: bool | None = None,
+    address: str | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Outcome]:
+    """Execute every spec not already done; returns one Outcome per spec (any order)."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; choose from {EXECUTORS}")
+    store = store or RunStore()
+    specs = list(specs)
+    todo = [s for s in specs if not store.is_done(s)]
+    outcomes = [Outcome(s, "reused") for s in specs if store.is_done(s)]
+    if not todo:
+        return outcomes
+    home = str(store.home)
+    bar = _bar(len(todo), show_progress, f"{len(todo)} runs ({executor})")
+    counts = {"done": 0, "failed": 0}
+
+    def on_done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        bar.set_postfix(done=counts["done"], failed=counts["failed"], refresh=False)
+        bar.update(1)
+        if outcome.status == "failed":
+            first = outcome.error.splitlines()[0] if outcome.error else "error"
+            log(f"FAILED {outcome.spec.label}: {first}")
+
+    try:
+        if executor == "serial" or (executor == "process" and (jobs <= 1 or len(todo) == 1)):
+            _serial(todo, home, show_progress, on_done)
+        elif executor == "process":
+            _process(todo, home, show_progress, on_done, jobs)
+        else:
+            _ray(todo, home, show_progress, on_done, jobs, address)
+    finally:
+        bar.close()
+    return outcomes
