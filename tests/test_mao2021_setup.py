@@ -1,0 +1,51 @@
+"""mao2021: the experiment grid, the published tables and the training helpers agree."""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ibcore.config import load_config
+from ibcore.nn.mlp import MLP
+from replications.mao2021 import init_runs
+from replications.mao2021.experiment import EXPERIMENTS
+from replications.mao2021.tables import ARCHS, FU, MAO, mao_name
+from replications.mao2021.training import summarise
+
+CONFIG = Path(__file__).parents[1] / "replications" / "mao2021" / "config.toml"
+
+
+def test_every_published_cell_is_an_experiment_with_the_right_net():
+    assert len(EXPERIMENTS) == len(MAO) + len(FU)
+    cfg = load_config(CONFIG)
+    assert set(cfg.experiments) == set(EXPERIMENTS)
+    for init, layers, method in MAO:
+        base = cfg.base[mao_name(init, layers, method)]
+        assert base["widths"] == ARCHS[layers]
+        assert len(base["alphas"]) == layers - 1
+        assert (base["init"], base["method"]) == (init, method)
+
+
+def test_quick_profile_runs_only_the_two_layer_rows_and_mlp3_nsr():
+    resolved = load_config(CONFIG).resolve("quick")
+    ran = {name for name, e in resolved.items() if not e.skip}
+    assert ran == {mao_name(i, 2, m) for i, _, m in MAO} | {"nsr_mlp3_ce", "nsr_mlp3_nsr"}
+
+
+def test_summarise_reports_first_minimum_with_one_based_epoch():
+    s = summarise([3.0, 2.5, 2.0, 2.0, 2.4])
+    assert s == {"min_error": 2.0, "min_epoch": 3, "final_error": 2.4}
+
+
+def test_ablation_methods_use_a_single_criterion():
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(300, 12, generator=g), torch.randint(0, 10, (300,), generator=g)
+    scores = {}
+    for method in ("tie", "iim", "ibci"):
+        cfg = {"method": method, "init": "xavier", "widths": [12, 8, 10], "alphas": [0.5]}
+        g1 = torch.Generator().manual_seed(1)
+        scores[method] = init_runs.initialise(MLP(cfg["widths"]), cfg, x, y, g1)[0]
+    # same candidate pool (same stream); TIE ranks by S_B - S_W, IIM by variance
+    assert np.argmax(scores["tie"].scores) == np.argmax(scores["tie"].tie)
+    assert np.argmax(scores["iim"].scores) == np.argmax(scores["iim"].iim)
+    assert np.allclose(scores["tie"].iim, scores["iim"].iim)
