@@ -91,12 +91,12 @@ def edge_plugin(
     n = cx.shape[0]
     ni = np.bincount(cx)
     mj = np.bincount(cy)
-    # one integer per edge (i, j); first occurrence of each edge gives its endpoints
+    # one integer per edge (i, j); any sample on an edge gives the edge's endpoints
     codes = factorize(cx.astype(np.int64) * (int(cy.max()) + 1) + cy)
     nij = np.bincount(codes)
-    first = np.zeros(nij.size, dtype=np.int64)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)
-    i, j = cx[first], cy[first]
+    sample = np.empty(nij.size, dtype=np.int64)
+    sample[codes] = np.arange(n)
+    i, j = cx[sample], cy[sample]
     w = nij * n / (ni[i] * mj[j])
     g = np.minimum(w * np.log2(w), cap)
     # w_i w'_j g~(w_ij) == (N_ij / N) * g~(w_ij) / w_ij: the pointwise term of edge (i, j)

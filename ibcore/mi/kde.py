@@ -81,7 +81,8 @@ def mixture_entropy(
     hh = require_continuous(as_samples(h, "h"), "h", "kde")
     s2 = check_positive(noise_var, "noise_var")
     d = hh.shape[1]
-    neg = _mean_neg_lse(hh, s2, _check_bound(bound), check_int_at_least(chunk_size, "chunk", 1))
+    chunk = check_int_at_least(chunk_size, "chunk_size", 1)
+    neg = _mean_neg_lse(hh, s2, _check_bound(bound), chunk)
     h_noise = 0.5 * d * np.log(2 * np.pi * np.e * s2)
     # both bounds add the same component entropy H(T|X) (Kolchinsky & Tracey Eq. 10-11)
     return (h_noise + neg) / LN2
@@ -91,7 +92,8 @@ def mi_x_t(h: Any, noise_var: float, bound: str = "upper", chunk_size: int = 512
     """I(T;X) = H(T) - d/2 log(2 pi e s2) in bits (Saxe et al. App. B, Eq. 10)."""
     hh = require_continuous(as_samples(h, "h"), "h", "kde")
     s2 = check_positive(noise_var, "noise_var")
-    neg = _mean_neg_lse(hh, s2, _check_bound(bound), check_int_at_least(chunk_size, "chunk", 1))
+    chunk = check_int_at_least(chunk_size, "chunk_size", 1)
+    neg = _mean_neg_lse(hh, s2, _check_bound(bound), chunk)
     return max(neg, 0.0) / LN2
 
 
