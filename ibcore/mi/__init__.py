@@ -21,6 +21,8 @@ ksg       Kraskov-Stoegbauer-Grassberger (ksg)        bits
 edge      ensemble dependence graphs, EDGE (edge)     bits
 hsic      Hilbert-Schmidt independence (hsic)         hsic
 ========  ==========================================  ======
+
+Test and benchmark data with closed-form MI: :mod:`ibcore.mi.synthetic`.
 """
 
 from __future__ import annotations

@@ -8,12 +8,13 @@ registry whether ``estimate`` returns bits (mutual information) or another depen
 from __future__ import annotations
 
 import inspect
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 LN2 = 0.6931471805599453  # natural log of 2: nats → bits
 
 
-class Estimator:
+class Estimator(ABC):
     """Base class: parameter introspection, ``repr`` and the units tag."""
 
     units: ClassVar[str] = "bits"
@@ -40,5 +41,6 @@ class Estimator:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
 
-    def estimate(self, x: Any, y: Any) -> float:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def estimate(self, x: Any, y: Any) -> float:
+        """The estimator's value for samples x, y (bits unless ``units`` says otherwise)."""
