@@ -1,7 +1,53 @@
-"""Saxe et al. (ICLR 2018): experiment name → run function (see docs/CONTRACTS.md)."""
+"""Saxe et al. (ICLR 2018): experiment name → run function (see docs/CONTRACTS.md).
 
-from replications.saxe2018 import three_neuron
+Several names share one function and differ only in config.toml, so that each is cached and
+run over seeds on its own.
+"""
 
-EXPERIMENTS = {
+from collections.abc import Callable
+from functools import wraps
+
+from threadpoolctl import threadpool_limits
+
+from replications.saxe2018 import (
+    advani_saxe,
+    linear_experiments,
+    mnist_experiment,
+    szt_experiment,
+    three_neuron,
+)
+
+
+def single_threaded(fn: Callable) -> Callable:
+    """Pin numpy's BLAS to one thread, as the runner pins torch: seeds run in parallel."""
+
+    @wraps(fn)
+    def wrapper(cfg: dict, ctx: object) -> dict:
+        with threadpool_limits(limits=1):
+            return fn(cfg, ctx)
+
+    return wrapper
+
+
+_RUNS = {
     "three_neuron": three_neuron.run,
+    "szt_tanh": szt_experiment.run,
+    "szt_relu": szt_experiment.run,
+    "szt_softsign": szt_experiment.run,
+    "szt_softplus": szt_experiment.run,
+    "szt_overfit": szt_experiment.run,
+    "sgd_tanh": szt_experiment.run,
+    "bgd_tanh": szt_experiment.run,
+    "sgd_relu": szt_experiment.run,
+    "bgd_relu": szt_experiment.run,
+    "linear_bgd": linear_experiments.teacher_student,
+    "linear_sgd": linear_experiments.teacher_student,
+    "linear_deep": linear_experiments.teacher_student,
+    "linear111_snr": linear_experiments.linear111_snr,
+    "relevant_irrelevant": linear_experiments.relevant_irrelevant,
+    "advani_saxe": advani_saxe.run,
+    "mnist_tanh": mnist_experiment.run,
+    "mnist_relu": mnist_experiment.run,
 }
+
+EXPERIMENTS = {name: single_threaded(fn) for name, fn in _RUNS.items()}

@@ -1,0 +1,61 @@
+"""MNIST information planes, tanh vs ReLU (Saxe et al. 2018, Fig. 1C–D; App. B, Figs. 9–10).
+
+Network 784-1024-20-20-20-10 (quick profile: a narrower first layer and a training subset, set
+in config.toml), output layer of sigmoid units as in the paper, plain SGD with batch 128. MI is
+estimated on (a seeded subset of) the test set with KDE (σ² = 0.1) and with binning of bin size
+0.5, at log-spaced epochs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ibcore.context import RunContext
+from ibcore.data import mnist
+from ibcore.infoplane import PlaneEstimator, information_plane, log_epochs
+from ibcore.nn.mlp import MLP
+from ibcore.train import error_rate
+from replications.saxe2018.szt_experiment import plane_metrics
+from replications.saxe2018.szt_training import layer_activity, train_epoch
+
+
+def _subset(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    return np.arange(n) if k <= 0 or k >= n else np.sort(rng.choice(n, size=k, replace=False))
+
+
+def run(cfg: dict, ctx: RunContext) -> dict:
+    """One seed: train on MNIST, record test-set activity, compute KDE and binning planes."""
+    data = mnist()
+    tr = _subset(len(data.train_y), cfg["n_train"], ctx.numpy_rng(1))
+    te = _subset(len(data.test_y), cfg["n_mi"], ctx.numpy_rng(2))
+    xtr, ytr = torch.from_numpy(data.train_x[tr]), torch.from_numpy(data.train_y[tr])
+    xte, yte = torch.from_numpy(data.test_x[te]), torch.from_numpy(data.test_y[te])
+
+    torch.manual_seed(ctx.seed)
+    widths = [784, *cfg["hidden"], 10]
+    model = MLP(widths, cfg["activation"])
+    opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"])
+    gen = ctx.torch_generator(3)
+    epochs = log_epochs(cfg["n_epochs"], cfg["n_log"])
+    acts, train_err, test_err = [], [], []
+    for epoch in ctx.progress(range(cfg["n_epochs"] + 1), desc=f"mnist {cfg['activation']}"):
+        if epoch in epochs:
+            acts.append(layer_activity(model, xte))
+            train_err.append(error_rate(model, xtr, ytr))
+            test_err.append(error_rate(model, xte, yte))
+        if epoch == cfg["n_epochs"]:
+            break
+        train_epoch(model, opt, xtr, ytr, cfg["batch_size"], gen)
+
+    labels = yte.numpy()
+    n_layers = len(widths) - 1
+    near_output = (n_layers - 2, n_layers - 1)  # the last two hidden layers
+    estimators = {
+        "kde": PlaneEstimator("kde", {"noise_var": cfg["kde_noise_var"]}),
+        "binning": PlaneEstimator("binning", {"n_bins": None, "bin_size": cfg["bin_size"]}),
+    }
+    metrics: dict = {"epochs": epochs, "train_error": train_err, "test_error": test_err}
+    for name, est in estimators.items():
+        metrics[name] = plane_metrics(information_plane(acts, labels, est), near_output)
+    return metrics
