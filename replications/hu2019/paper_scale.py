@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from ibcore.data.mnist import data_home
 from torch import nn
 from torch.nn import functional as F
 
@@ -32,7 +31,8 @@ def require(dataset: str) -> Path:
     if not torch.cuda.is_available():
         raise RuntimeError(f"hu2019 {dataset}: the published-scale VID experiment needs a CUDA "
                            "GPU and none is available; these claims stay not_run here.")
-    root = Path(os.environ.get("IBREP_DATA", data_home())) / DATASETS[dataset]
+    home = Path(os.environ.get("IBREP_DATA", Path.home() / ".cache" / "ibrep")).expanduser()
+    root = home / DATASETS[dataset]
     if not root.exists():
         raise FileNotFoundError(f"hu2019 {dataset}: data not found at {root} (see "
                                 "replications/hu2019/paper_scale.py for the expected layout).")
@@ -50,11 +50,11 @@ class MLPStudent(nn.Module):
         self.out = nn.Linear(width, num_classes)
 
     def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        h, feats = x.flatten(1), []
+        """(logits, [last hidden layer]) — the vector that faces the teacher's hint."""
+        h = x.flatten(1)
         for lin, bn in zip(self.hidden, self.bns):
             h = F.relu(bn(lin(h)))
-            feats.append(h)
-        return self.out(h), feats
+        return self.out(h), [h]
 
 
 def vgg9(num_classes: int) -> nn.Module:

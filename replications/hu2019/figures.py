@@ -1,0 +1,161 @@
+"""Figures and tables of the hu2019 report; each copes with an experiment that was not run."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import display
+
+DPI = 90
+PUBLISHED_BBNN = {"vanilla": ("Vanilla BNN", "1/n", 90.05),
+                  "fixed": ("Fixed-prior β-BNN", 1e-10, 95.86),
+                  "beta": ("β-BNN", 1e-5, 96.08), "online": ("Online β-BNN", 1e-3, 97.12)}
+METHOD_NAMES = {"student": "Student", "kd": "KD", "fitnet": "FitNet", "at": "AT", "nst": "NST",
+                "vid": "VID"}
+
+
+def _none(R, name: str) -> bool:
+    if not R.metrics(name):
+        print(f"`{name}` was not run in the '{R.profile}' profile.")
+        return True
+    return False
+
+
+def blahut_arimoto(R) -> None:
+    """R(D) from BA against the closed forms, and the Lagrangian over iterations."""
+    if _none(R, "ba"):
+        return
+    m = R.metrics("ba")[0]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), dpi=DPI)
+    for ax, key, title in [(axes[0], "binary", "Bernoulli(0.3), Hamming"),
+                           (axes[1], "gauss", "N(0, 1) on a grid, squared error")]:
+        s = m[key]
+        d = np.array(s["distortion"])
+        ax.plot(d, s["closed_form_bits"], "-", color="0.6", lw=3, label="closed form")
+        ax.plot(d, s["rate_bits"], "o", ms=5, label="Blahut–Arimoto")
+        ax.set(xlabel="distortion D", ylabel="rate R(D) [bits]",
+               title=f"{title}\nmax |error| = {s['max_err_bits']:.1e} bits")
+        ax.legend()
+    for trace, beta in zip(m["gauss"]["lagrangian"], sorted(R.config("ba")["gauss_betas"],
+                                                            reverse=True)):
+        t = np.array(trace)
+        axes[2].semilogy(np.arange(1, len(t) + 1), t - t[-1] + 1e-16, label=f"β = {beta:g}")
+    axes[2].set(xlabel="iteration", ylabel="F_t − F_final [nats]",
+                title="Gaussian: Lagrangian per iteration")
+    axes[2].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    plt.show()
+
+
+def bbnn(R) -> None:
+    """Accuracy vs β per variant and the table at β* next to the slides' numbers."""
+    rows, curves = [], []
+    for key, (label, pub_beta, pub_acc) in PUBLISHED_BBNN.items():
+        runs = R.metrics(f"bbnn_{key}")
+        if not runs:
+            continue
+        for seed, m in enumerate(runs):
+            curves += [{"variant": label, "β": b, "test accuracy [%]": a, "seed": seed}
+                       for b, a in zip(m["betas"], m["test_acc"])]
+        accs = [m["acc"] for m in runs]
+        rows.append({"algorithm": label, "published β*": pub_beta,
+                     "our β* (per seed)": ", ".join(f"{m['best_beta']:.0e}" for m in runs),
+                     "published acc [%]": pub_acc,
+                     "our acc [%] (mean ± sd)": f"{np.mean(accs):.2f} ± {np.std(accs):.2f}"})
+    if not rows:
+        print(f"No β-BNN experiment was run in the '{R.profile}' profile.")
+        return
+    display(pd.DataFrame(rows))
+    df = pd.DataFrame(curves)
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    sns.lineplot(df, x="β", y="test accuracy [%]", hue="variant", marker="o", ax=ax,
+                 errorbar=("pi", 100))
+    ax.set_xscale("log")
+    ax.set_title("β sweep (distortion = mean NLL; rate = KL(q ‖ m))")
+    fig.tight_layout()
+    plt.show()
+
+
+def vid_mnist(R) -> None:
+    """Accuracy vs examples per class for every method, and the VID gain over the Student."""
+    if _none(R, "vid_mnist"):
+        return
+    runs = R.metrics("vid_mnist")
+    print("teacher test accuracy per seed:", ", ".join(f"{m['teacher_acc']:.4f}" for m in runs))
+    recs = [{"examples per class": k, "method": METHOD_NAMES[meth], "test accuracy [%]": 100 * a,
+             "seed": s}
+            for s, m in enumerate(runs) for meth, accs in m["acc"].items()
+            for k, a in zip(m["per_class"], accs)]
+    df = pd.DataFrame(recs)
+    display(df.pivot_table(index="method", columns="examples per class",
+                           values="test accuracy [%]", aggfunc="mean").round(2)
+            .reindex(list(METHOD_NAMES.values())))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), dpi=DPI)
+    sns.lineplot(df, x="examples per class", y="test accuracy [%]", hue="method", marker="o",
+                 ax=axes[0], errorbar=("pi", 100))
+    axes[0].set_xscale("log")
+    axes[0].set_xticks(runs[0]["per_class"], [str(k) for k in runs[0]["per_class"]])
+    axes[0].set_title("MLP student, CNN teacher (MNIST)")
+    gains = np.array([m["vid_gain"] for m in runs]) * 100
+    axes[1].bar([str(k) for k in runs[0]["per_class"]], gains.mean(0), color="C5")
+    for g in gains:
+        axes[1].plot([str(k) for k in runs[0]["per_class"]], g, "k.", ms=6)
+    axes[1].axhline(0, color="k", lw=0.8)
+    axes[1].set(xlabel="examples per class", ylabel="VID − Student [pp]",
+                title="gain of VID over the Student (dots: seeds)")
+    fig.tight_layout()
+    plt.show()
+
+
+def vid_dynamics(R) -> None:
+    """The per-element log-density E log φ(t|s) (= −L_VID) over training steps."""
+    if _none(R, "vid_mnist"):
+        return
+    runs = R.metrics("vid_mnist")
+    every = R.config("vid_mnist")["log_every"]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    for i, k in enumerate(runs[0]["per_class"]):
+        traces = np.array([m["vid_bound"]["trace"][i] for m in runs])
+        steps = np.arange(traces.shape[1]) * every
+        ax.plot(steps, traces.mean(0), label=f"{k} per class")
+    frac = R.config("vid_mnist")["early_frac"]
+    ax.axvline(frac * steps[-1], color="k", ls=":", lw=1)
+    ax.set(xlabel="training step", ylabel="−L_VID per element [nats]\n(MI bound − H(t), per dim)",
+           title="VID bound on the conv-map hint during training")
+    ax.legend()
+    fig.tight_layout()
+    plt.show()
+    shares = np.array([m["vid_bound"]["early_share"] for m in runs])
+    print(f"share of the total rise reached in the first {frac:.0%} of steps (mean over seeds): "
+          + ", ".join(f"{k}/class: {s:.3f}" for k, s in zip(runs[0]["per_class"], shares.mean(0))))
+
+
+PAPER_TABLES = {
+    "vid_cifar10": ("CIFAR-10, WRN-40-2 → MLP (Ahn et al. Table 1)",
+                    ["MLP-4096", "MLP-2048", "MLP-1024"],
+                    {"Student": [70.60, 70.78, 70.90], "KD": [70.42, 70.53, 70.79],
+                     "FitNet": [76.02, 74.08, 72.91], "VID": [85.18, 83.47, 78.57]}),
+    "vid_cub200": ("CUB-200, ResNet-34 → ResNet-18 (Table 3), images per class",
+                   ["29.95", "20", "10", "5"],
+                   {"Student": [37.22, 24.33, 12.00, 7.09], "FitNet": [66.63, 56.63, 46.68, 31.04],
+                    "AT": [54.62, 41.44, 28.90, 16.55], "NST": [55.01, 41.87, 23.76, 15.63],
+                    "VID": [73.25, 67.20, 56.86, 46.21]}),
+    "vid_mit67": ("MIT-67, ResNet-34 → VGG-9 (Table 4), images per class", ["80", "50", "25", "10"],
+                  {"Student": [53.58, 43.96, 29.70, 15.97], "FitNet": [70.90, 64.70, 54.48, 40.82],
+                   "AT": [60.90, 52.16, 42.76, 25.60], "NST": [55.60, 46.04, 35.22, 21.64],
+                   "VID": [72.01, 67.01, 59.33, 45.90]}),
+}
+
+
+def paper_tables(R) -> None:
+    """Published tables, with our numbers where a GPU run exists."""
+    for name, (title, cols, table) in PAPER_TABLES.items():
+        print(title)
+        display(pd.DataFrame(table, index=cols).T)
+        if not R.metrics(name):
+            print(f"→ `{name}` not run in the '{R.profile}' profile (needs the data set and a "
+                  "GPU); its claims are not_run.\n")
+        else:
+            display(pd.DataFrame(R.metrics(name)[0]["acc"]).T)
