@@ -11,8 +11,12 @@
 # MIT-67 and a GPU are `not_run` here; an MNIST analogue stands in for them.
 
 # %%
+import pandas as pd
+
 from ibcore.notebook import Results
 from replications.hu2019 import figures
+
+pd.set_option("display.float_format", "{:g}".format)  # β values such as 1e-10 stay readable
 
 R = Results.load("hu2019")
 R.verdict_table()
