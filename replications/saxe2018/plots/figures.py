@@ -105,7 +105,8 @@ def series_by_layer(R: Any, experiments: list[str], path: tuple[str, ...], ylabe
     present = [e for e in experiments if _mean_runs(R, e)]
     if not present:
         return
-    fig, axes = plt.subplots(1, len(present), figsize=(4.6 * len(present), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(present), figsize=(4.6 * len(present), 3.6), squeeze=False,
+                             layout="constrained")
     for ax, exp in zip(axes.flat, present):
         runs = R.metrics(exp)
         epochs = np.maximum(np.asarray(runs[0]["epochs"]), 0.5)
