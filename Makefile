@@ -6,6 +6,7 @@ JOBS ?= 2
 SEEDS ?=
 EXECUTOR ?=
 PYTHON ?= python3
+EXTRAS ?= dev
 VENV := .venv
 PY := $(VENV)/bin/python
 IBREP := $(VENV)/bin/ibrep
@@ -22,7 +23,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 test: setup
@@ -38,7 +39,7 @@ replicate-all: setup
 	@status=0; for p in $(PAPERS); do $(IBREP) replicate $$p $(RUN_OPTS) || status=1; done; exit $$status
 
 reports: setup
-	@for p in $$($(IBREP) list | sed -n 's/^\([a-z0-9_]*\):.*/\1/p'); do \
+	@for p in $$($(IBREP) list --names); do \
 	  $(IBREP) report $$p --profile $(PROFILE) || exit 1; done
 
 check: setup

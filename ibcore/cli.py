@@ -15,11 +15,12 @@ from ibcore import registry
 from ibcore.claims import ClaimError
 from ibcore.config import DEFAULT_PROFILE, PROFILES, ConfigError
 from ibcore.data.errors import DataError
+from ibcore.ray_executor import ExecutorUnavailable
 from ibcore.report import ReportError
 from ibcore.store import StoreError
 
 INPUT_ERRORS = (ConfigError, ClaimError, registry.UnknownReplication, DataError, StoreError,
-                ReportError)
+                ReportError, ExecutorUnavailable)
 
 
 def parse_seeds(text: str | None) -> tuple[int, ...] | None:
@@ -96,6 +97,9 @@ def _print_table(paper: str, profile: str, items) -> int:
 def cmd_list(args) -> int:
     from ibcore.results import verdicts
 
+    if args.names:
+        print("\n".join(registry.available()))
+        return 0
     for name in registry.available():
         rep = registry.get(name)
         print(f"{name}: {rep.config.meta.get('title', '')}")
@@ -207,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
         "$IBREP_HOME (default ./runs); reports go to $IBREP_REPORTS (default ./reports)."))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("list", help="replications, their profiles, claims and last verdicts")
+    p = sub.add_parser("list", help="replications, their profiles, claims and last verdicts")
+    p.add_argument("--names", action="store_true", help="only the names, one per line")
 
     p = sub.add_parser("run", help="run a replication's experiments (resumable)")
     p.add_argument("paper")

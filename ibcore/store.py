@@ -16,6 +16,7 @@ redone on the next attempt.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -30,8 +31,12 @@ import numpy as np
 
 import ibcore
 
-# Modules whose code cannot change a run's numbers; editing them keeps stored runs valid.
-_PRESENTATION_MODULES = {"cli.py", "report.py", "notebook.py", "__main__.py", "sweep.py"}
+# The run machinery every run passes through, whatever its experiment imports.
+_RUN_MACHINERY = ("runner.py", "seeding.py", "context.py", "store.py")
+# Reached through imports, but cannot change a run's numbers (the settings themselves are in
+# the key); editing them keeps stored runs valid.
+_NOT_NUMERIC = {"claims.py", "registry.py", "config.py", "cli.py", "report.py", "notebook.py",
+                "results.py", "sweep.py", "ray_executor.py", "__main__.py"}
 
 
 class StoreError(RuntimeError):
@@ -43,18 +48,77 @@ def store_home() -> Path:
     return Path(os.environ.get("IBREP_HOME", "runs")).expanduser().resolve()
 
 
-def code_version(replication_dir: Path) -> str:
-    """Hash of the code that computes numbers: ibcore (minus presentation) + the replication.
+def _module_file(name: str, roots: dict[str, Path]) -> Path | None:
+    """The source file of dotted module `name` if it lies under one of `roots` (prefix → dir)."""
+    for prefix, root in roots.items():
+        if name == prefix or name.startswith(prefix + "."):
+            rel = name.split(".")[len(prefix.split(".")):]
+            base = root.joinpath(*rel)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+    return None
 
-    Part of every run key, so a change to an estimator or an experiment invalidates the runs it
-    could have changed, while a change to the CLI or the report layout does not.
+
+def _imports(path: Path, package: str) -> set[str]:
+    """Dotted names a module imports (absolute, and relative resolved against `package`)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def import_closure(replication_dir: Path, package: str) -> list[Path]:
+    """Every file of ibcore and of the replication that experiment.py reaches through imports.
+
+    Found statically (by reading import statements), so modules used only by the report
+    (figures, plots) and ibcore modules the replication never touches are left out.
     """
-    digest = hashlib.sha256()
     ibcore_dir = Path(ibcore.__file__).parent
-    files = [p for p in sorted(ibcore_dir.rglob("*.py")) if p.name not in _PRESENTATION_MODULES]
-    files += [p for p in sorted(replication_dir.glob("*.py")) if p.name != "report.py"]
-    for path in files:
-        digest.update(path.name.encode())
+    roots = {"ibcore": ibcore_dir, package: replication_dir}
+    seen: dict[Path, str] = {}
+    todo = [(replication_dir / "experiment.py", package)]
+    todo += [(ibcore_dir / name, "ibcore") for name in _RUN_MACHINERY]
+    while todo:
+        path, pkg = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        if path.parent == ibcore_dir and path.name in _NOT_NUMERIC:
+            continue
+        seen[path] = pkg
+        for name in _imports(path, pkg):
+            found = _module_file(name, roots)
+            if found is not None and found not in seen:
+                is_pkg = found.name == "__init__.py"
+                mod = name if is_pkg else name.rsplit(".", 1)[0]
+                todo.append((found, mod if name.startswith(("ibcore", package)) else pkg))
+    return sorted(seen, key=str)
+
+
+def code_version(replication_dir: Path, package: str | None = None) -> str:
+    """Hash of the code that can change a replication's numbers.
+
+    That is the static import closure of its experiment.py within ibcore and the replication,
+    plus the run machinery (seeding, context, runner, store). Part of every run key: editing an
+    estimator a replication uses invalidates its runs; editing another paper's code, the CLI,
+    the reports or a figure module does not.
+    """
+    package = package or f"replications.{replication_dir.name}"
+    ibcore_dir = Path(ibcore.__file__).parent
+    digest = hashlib.sha256()
+    for path in import_closure(replication_dir, package):
+        rel = path.relative_to(ibcore_dir.parent if path.is_relative_to(ibcore_dir)
+                               else replication_dir.parent)
+        digest.update(str(rel).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

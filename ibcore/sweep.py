@@ -11,6 +11,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from tqdm.auto import tqdm
 
@@ -34,9 +35,14 @@ def _process(specs, home, show, on_done, jobs):
     # spawn: a fresh interpreter per worker, so no inherited torch thread pools or RNG state
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(execute, s, home, "process", False) for s in specs]
+        futures = {pool.submit(execute, s, home, "process", False): s for s in specs}
         for fut in as_completed(futures):
-            on_done(fut.result())
+            try:
+                on_done(fut.result())
+            except BrokenProcessPool as exc:  # a worker was killed: its runs stay unfinished
+                error = f"worker process died ({exc}); rerun to complete this run"
+                RunStore(home).record_failure(futures[fut], error)
+                on_done(Outcome(futures[fut], "failed", error=error))
 
 
 def _ray(specs, home, show, on_done, jobs, address):
@@ -66,11 +72,14 @@ def run_sweep(
     home = str(store.home)
     bar = _bar(len(todo), show_progress, f"{len(todo)} runs ({executor})")
     counts = {"done": 0, "failed": 0}
+    slots = 1 if executor == "serial" else max(1, jobs)
 
     def on_done(outcome: Outcome) -> None:
         outcomes.append(outcome)
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        bar.set_postfix(done=counts["done"], failed=counts["failed"], refresh=False)
+        running = min(slots, len(todo) - counts["done"] - counts["failed"])
+        bar.set_postfix(done=counts["done"], running=running, failed=counts["failed"],
+                        refresh=False)
         bar.update(1)
         if outcome.status == "failed":
             first = outcome.error.splitlines()[0] if outcome.error else "error"

@@ -58,3 +58,23 @@ def test_metrics_json_is_canonical():
     assert dumps_metrics({"b": 1, "a": [np.int64(2)]}) == dumps_metrics({"a": [2], "b": 1})
     with pytest.raises(StoreError, match="unsupported type"):
         dumps_metrics({"a": object()})
+
+
+def test_code_version_follows_only_what_the_experiments_import(tmp_path, monkeypatch):
+    """Editing a figure module or an unused ibcore module keeps runs; editing an import does not."""
+    from ibcore.store import code_version, import_closure
+
+    rep = tmp_path / "demo"
+    rep.mkdir()
+    (rep / "__init__.py").write_text("")
+    (rep / "experiment.py").write_text("from .helper import f\nfrom ibcore.mi import binning\n")
+    (rep / "helper.py").write_text("def f():\n    return 1\n")
+    (rep / "figures.py").write_text("import matplotlib\n")
+    files = {p.name for p in import_closure(rep, "replications.demo")}
+    assert {"experiment.py", "helper.py", "binning.py", "runner.py"} <= files
+    assert "figures.py" not in files and "claims.py" not in files and "bayes.py" not in files
+    before = code_version(rep, "replications.demo")
+    (rep / "figures.py").write_text("import matplotlib  # restyled\n")
+    assert code_version(rep, "replications.demo") == before
+    (rep / "helper.py").write_text("def f():\n    return 2\n")
+    assert code_version(rep, "replications.demo") != before

@@ -63,7 +63,7 @@ def _count_within(a: np.ndarray, radius: np.ndarray, workers: int) -> np.ndarray
     return np.asarray(counts) - 1
 
 
-def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, workers: int = -1) -> float:
+def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, workers: int = 1) -> float:
     """KSG algorithm 1 on already prepared float arrays; returns nats (may be < 0)."""
     n = x.shape[0]
     eps = _knn_radius(np.hstack([x, y]), k, workers)
@@ -77,7 +77,7 @@ def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, workers: int = -1) -> float:
     return float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1)))
 
 
-def kl_entropy(x: np.ndarray, k: int, workers: int = -1) -> float:
+def kl_entropy(x: np.ndarray, k: int, workers: int = 1) -> float:
     """Kozachenko-Leonenko entropy (nats) with the max-norm, Kraskov et al. Eq. (20)."""
     n, d = x.shape
     r = _knn_radius(x, k, workers)
@@ -92,7 +92,8 @@ class KSGMI(Estimator):
     Parameters: ``k`` neighbours (3-10 trade bias for variance, Kraskov et al. Sec. IV);
     ``standardize`` rescales each feature to unit variance for MI (not for entropy, which
     is not scale invariant); ``jitter`` adds ``jitter * std`` Gaussian noise per feature from
-    ``random_state`` to break ties (0 disables it); ``workers`` for cKDTree queries.
+    ``random_state`` to break ties (0 disables it); ``workers`` for cKDTree queries (default 1:
+    one core per run, as the runner pins torch; -1 uses every core).
     The estimate is not clipped: under independence it fluctuates around 0 and may be
     slightly negative. Bias is smallest when the joint density is close to uniform
     locally; for strong dependence (I of several bits) or high dimension it underestimates.
@@ -106,7 +107,7 @@ class KSGMI(Estimator):
         standardize: bool = True,
         jitter: float = 1e-10,
         random_state: int | None = 0,
-        workers: int = -1,
+        workers: int = 1,
     ) -> None:
         self.k = k
         self.standardize = standardize

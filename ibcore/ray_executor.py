@@ -1,0 +1,71 @@
+"""Run sweeps on Ray (https://docs.ray.io): a local instance or an existing cluster.
+
+Each run is one Ray task calling `runner.execute`, the same function the other executors call,
+so results are byte-identical to a serial sweep. Workers write to the run store themselves
+(atomic rename + `done` marker): on a cluster, `IBREP_HOME` must be a path every node can reach
+(a shared file system), and every node needs this package installed at the same commit.
+A task whose worker dies (SIGKILL, node loss) is not retried by Ray; it is recorded as failed and
+its run stays unfinished, so rerunning the sweep executes exactly the missing runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ibcore.runner import Outcome, execute
+from ibcore.store import RunSpec, RunStore
+
+# Passed to every worker so that a cluster node resolves the store and fixtures like the driver.
+FORWARDED_ENV = ("IBREP_HOME", "IBREP_DATA", "IBREP_THREADS", "IBREP_REPLICATIONS_PATH")
+
+
+class ExecutorUnavailable(RuntimeError):
+    """The requested executor cannot run here (e.g. Ray is not installed)."""
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError:
+        raise ExecutorUnavailable(
+            "--executor ray needs Ray: pip install '.[ray]' (or: pip install ray)"
+        ) from None
+    return ray
+
+
+def run_on_ray(
+    specs: list[RunSpec],
+    home: str,
+    on_done: Callable[[Outcome], None],
+    jobs: int = 2,
+    address: str | None = None,
+) -> None:
+    """Execute `specs` as Ray tasks on the cluster at `address`, or a local one of `jobs` CPUs."""
+    ray = _ray()
+    env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
+    env["IBREP_HOME"] = home
+    started_here = not ray.is_initialized()
+    if started_here:
+        options = dict(runtime_env={"env_vars": env}, log_to_driver=False,
+                       include_dashboard=False, configure_logging=False)
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=jobs, **options)
+    try:
+        task = ray.remote(num_cpus=1, max_retries=0)(execute)
+        pending = {task.remote(spec, home, "ray", False): spec for spec in specs}
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            spec = pending.pop(ready[0])
+            try:
+                outcome = ray.get(ready[0])
+            except ray.exceptions.RayError as exc:  # the worker died: nothing was trusted
+                error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+                RunStore(home).record_failure(spec, error)
+                outcome = Outcome(spec, "failed", error=error)
+            on_done(outcome)
+    finally:
+        if started_here:
+            ray.shutdown()
