@@ -45,6 +45,9 @@ reports: setup
 check: setup
 	$(IBREP) check $(RUN_OPTS)
 
+atlas: setup
+	$(IBREP) atlas --profile $(PROFILE) --jobs $(JOBS)
+
 benchmarks: setup
 	$(PY) benchmarks/bench_mi.py
 

@@ -1,4 +1,4 @@
-"""`ibrep` command line: list, run, status, report, check, replicate, data.
+"""`ibrep` command line: list, run, status, report, check, replicate, data, atlas.
 
 Exit codes: 0 success; 1 a verdict differs from its recorded `expect`, or runs failed;
 2 bad input (unknown paper/profile, malformed config or claims, corrupted data, NaN metric).
@@ -190,6 +190,18 @@ def cmd_data(args) -> int:
     return 0
 
 
+def cmd_atlas(args) -> int:
+    from ibcore.atlas import AtlasError, build_atlas
+
+    try:
+        build_atlas(args.profile, jobs=args.jobs, run_missing=not args.no_run,
+                    log=lambda m: print(m, file=sys.stderr))
+    except AtlasError as exc:
+        print(f"ibrep: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _add_run_options(p: argparse.ArgumentParser, profile: bool = True) -> None:
     if profile:
         p.add_argument("--profile", default=DEFAULT_PROFILE,
@@ -243,11 +255,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset", choices=["mnist", "szt"])
     p.add_argument("--verify", action="store_true", help="only verify the cached copy")
     p.add_argument("--refresh", action="store_true", help="download again")
+
+    p = sub.add_parser("atlas", help="estimator-sensitivity atlas: reports/atlas.html")
+    p.add_argument("--profile", default=DEFAULT_PROFILE)
+    p.add_argument("--jobs", type=int, default=int(os.environ.get("IBREP_JOBS", "2")),
+                   help="runs re-estimated side by side (default 2)")
+    p.add_argument("--no-run", action="store_true",
+                   help="use only stored runs; claims without runs are not_run")
     return parser
 
 
 COMMANDS = {"list": cmd_list, "run": cmd_run, "status": cmd_status, "report": cmd_report,
-            "check": cmd_check, "replicate": cmd_replicate, "data": cmd_data}
+            "check": cmd_check, "replicate": cmd_replicate, "data": cmd_data, "atlas": cmd_atlas}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,129 @@
+"""The atlas claims and the verdict of each (claim, estimator setting) cell.
+
+Every cell applies the rule of a claim in a replication's ``claims.toml`` — read at run time,
+with its rule, margin or slack and `require_rise` — through the same functions the
+replications use (:data:`ibcore.claims.RULES`, :func:`ibcore.claims.bootstrap_ci`,
+:func:`ibcore.claims.decide`), to I(X;T) re-estimated under that setting. Per seed the rule
+gives one statistic (the drop from the peak in bits for ``rise_then_fall``, the largest fall
+for ``monotone``); over seeds the cell reports its mean (the effect size) and 95 % bootstrap CI.
+
+Where the replication has one claim per estimator (Saxe et al.: binning and KDE, with
+different margins) the atlas uses the binning claim for the plug-in families whose estimates
+jitter between epochs (binning, adaptive binning, EDGE) and the KDE claim for the smooth ones
+(KDE, KSG on a noisy layer, HSIC). HSIC is not in bits: its margin or slack is the claim's
+value in bits divided by log2(n), the largest I(X;T) of n distinct inputs, so that both scales
+share their maximum (normalised HSIC is at most 1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ibcore import registry
+from ibcore.atlas.grid import Setting
+from ibcore.claims import RULES, Claim, bootstrap_ci, decide
+
+PLUGIN = ("binning", "adaptive", "edge")
+
+
+@dataclass(frozen=True)
+class AtlasClaim:
+    """A compression claim, the runs it reads, and the replication claim whose rule it uses."""
+
+    id: str
+    title: str
+    paper: str
+    experiment: str
+    series: str  # "last2" | "hidden" | "final_by_layer"
+    rule_paper: str
+    rule_claims: dict[str, str] = field(hash=False, compare=False)  # family or "*" → claim id
+
+    def rule_claim(self, setting: Setting) -> Claim:
+        cid = self.rule_claims.get(setting.family, self.rule_claims["*"])
+        for claim in registry.get(self.rule_paper).claims:
+            if claim.id == cid:
+                return claim
+        raise KeyError(f"{self.rule_paper}/claims.toml has no claim {cid!r} (atlas {self.id})")
+
+
+_TANH = {f: "szt_tanh_binning_compresses" for f in PLUGIN} | {"*": "szt_tanh_kde_compresses"}
+_RELU = {f: "szt_relu_binning_no_compression" for f in PLUGIN} | {
+    "*": "szt_relu_kde_no_compression"}
+
+CLAIMS: tuple[AtlasClaim, ...] = (
+    AtlasClaim("tanh_compresses", "tanh compresses (12-bit task, last two hidden layers)",
+               "saxe2018", "szt_tanh", "last2", "saxe2018", _TANH),
+    AtlasClaim("relu_no_compression", "ReLU does not compress (12-bit task, every hidden layer)",
+               "saxe2018", "szt_relu", "hidden", "saxe2018", _RELU),
+    AtlasClaim("edge_relu_compresses_szt", "EDGE: ReLU compresses (12-bit task, every hidden "
+               "layer)", "saxe2018", "szt_relu", "hidden", "gupta2021",
+               {"*": "edge_fig5_relu_compression"}),
+    AtlasClaim("edge_relu_compresses_mnist", "EDGE: ReLU compresses (MNIST, narrow layers 2-4)",
+               "gupta2021", "planes_relu", "hidden", "gupta2021",
+               {"*": "edge_fig5_relu_compression"}),
+    AtlasClaim("gupta_depth", "Gupta: final I(X;T) decreases with depth (MNIST, layers 2-4)",
+               "gupta2021", "planes_relu", "final_by_layer", "gupta2021",
+               {"*": "gupta_compression_with_depth"}),
+)
+
+
+def select(ixt: list[list[float]], series: str) -> Any:
+    """The value a claim's rule reads, from I(X;T) per hidden layer over epochs."""
+    if series == "last2":
+        return [list(s) for s in ixt[-2:]]
+    if series == "hidden":
+        return [list(s) for s in ixt]
+    if series == "final_by_layer":
+        return [float(s[-1]) for s in ixt]
+    raise ValueError(f"unknown series selector {series!r}")
+
+
+def rule_params(claim: Claim, setting: Setting, n_inputs: int) -> dict[str, Any]:
+    """The rule parameters of `claim`, converted to HSIC units for HSIC settings."""
+    params = dict(claim.params)
+    if setting.units == "hsic":
+        for name in ("margin", "slack"):
+            if name in params:
+                params[name] = params[name] / math.log2(n_inputs)
+    return params
+
+
+@dataclass
+class Cell:
+    """The verdict of one atlas claim under one estimator setting."""
+
+    claim: AtlasClaim
+    setting: Setting
+    verdict: str
+    rule_claim: str = ""
+    rule: str = ""
+    pass_interval: tuple[float, float] | None = None
+    values: list[float] = field(default_factory=list)
+    mean: float | None = None
+    ci: tuple[float, float] | None = None
+    note: str = ""
+
+
+def evaluate_cell(
+    claim: AtlasClaim, setting: Setting, per_seed_ixt: list[list[list[float]]], n_inputs: int
+) -> Cell:
+    """Verdict, effect size and CI over seeds of `claim` under `setting`."""
+    rc = claim.rule_claim(setting)
+    ref = f"{claim.rule_paper}:{rc.id}"
+    if not per_seed_ixt:
+        return Cell(claim, setting, "not_run", ref, rc.rule,
+                    note=f"no stored {claim.paper}/{claim.experiment} runs")
+    params = rule_params(rc, setting, n_inputs)
+    rule = RULES[rc.rule]
+    values = []
+    for i, ixt in enumerate(per_seed_ixt):
+        where = f"atlas {claim.id} [{setting.label}] seed #{i}"
+        values.append(float(rule.statistic(select(ixt, claim.series), None, params, where)))
+    passing = rule.pass_interval({**params, "published": rc.published})
+    ci = bootstrap_ci(values)
+    return Cell(claim, setting, decide(ci, passing), ref, rc.rule, passing, values,
+                float(np.mean(values)), ci)

@@ -1,0 +1,151 @@
+"""The estimator-sensitivity atlas: re-estimation from stored activations, errors, smoke page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ibcore import cli
+from ibcore.atlas import GRID, AtlasError, build_atlas
+from ibcore.atlas.adaptive import adaptive_codes, equal_mass_edges
+from ibcore.atlas.build import run_ixt
+from ibcore.atlas.sources import load_run
+from ibcore.atlas.verdicts import CLAIMS, evaluate_cell, rule_params
+from ibcore.infoplane import PlaneEstimator, information_plane
+from ibcore.runner import plan
+from ibcore.store import RunStore
+from replications.saxe2018.szt_experiment import BINNING
+
+EXPERIMENTS = ["szt_tanh", "szt_relu"]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run store holding the smoke runs of saxe2018's 12-bit tanh and ReLU networks."""
+    path = tmp_path_factory.mktemp("atlas_home")
+    old = os.environ.get("IBREP_HOME")
+    os.environ["IBREP_HOME"] = str(path)
+    try:
+        code = cli.main(["run", "saxe2018", "--profile", "smoke", "--experiments", *EXPERIMENTS,
+                         "--jobs", "1", "--quiet"])
+    finally:
+        if old is None:
+            os.environ.pop("IBREP_HOME")
+        else:
+            os.environ["IBREP_HOME"] = old
+    assert code == 0
+    return path
+
+
+def _spec(experiment: str):
+    return plan("saxe2018", "smoke", experiments=[experiment])[0]
+
+
+def _setting(label: str):
+    return next(s for s in GRID if s.label == label)
+
+
+def _stored_acts(store: RunStore, spec) -> tuple[list[list[np.ndarray]], np.ndarray]:
+    arrays = store.arrays(spec)
+    names = sorted((k for k in arrays if k.startswith("act_layer")), key=lambda k: int(k[9:]))
+    acts = [[arrays[k][e].astype(np.float64) for k in names] for e in range(len(arrays["epochs"]))]
+    return acts, arrays["labels"]
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_reestimate_equals_replication_estimator_on_stored_activations(home, experiment):
+    store = RunStore(home)
+    spec = _spec(experiment)
+    data = load_run(store, spec)
+    acts, y = _stored_acts(store, spec)
+    bins = "binning bins=30" if spec.params["activation"] == "tanh" else "binning bins=100"
+    ours = run_ixt(data, _setting(bins))
+    theirs = information_plane(acts, y, BINNING[spec.params["activation"]])["ixt"][:-1]
+    assert ours == theirs  # bit-identical: same estimator, same setting, same inputs
+    sub = data.kde_rows
+    kde_ours = run_ixt(data, _setting("kde σ²=0.1"))
+    kde_theirs = information_plane([[a[sub] for a in ep] for ep in acts], y[sub],
+                                   PlaneEstimator("kde", {"noise_var": 0.1}))["ixt"][:-1]
+    assert kde_ours == kde_theirs
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_reestimate_matches_value_computed_during_run(home, experiment):
+    """Same estimator, same setting, same KDE subset as the run; only float16 storage differs."""
+    store = RunStore(home)
+    spec = _spec(experiment)
+    metrics = store.metrics(spec)
+    data = load_run(store, spec)
+    kde_run = [metrics["kde"]["ixt"][f"layer{i + 1}"] for i in range(len(data.layers))]
+    kde_ours = run_ixt(data, _setting("kde σ²=0.1"))
+    np.testing.assert_allclose(kde_ours, kde_run, rtol=0, atol=1e-3)
+    if spec.params["activation"] == "tanh":
+        bins_run = [metrics["binning"]["ixt"][f"layer{i + 1}"] for i in range(len(data.layers))]
+        bins_ours = run_ixt(data, _setting("binning bins=30"))
+        np.testing.assert_allclose(bins_ours, bins_run, rtol=0, atol=0.05)
+
+
+def test_missing_activation_file_names_the_run(home, tmp_path):
+    spec = _spec("szt_relu")
+    src = RunStore(home).run_dir(spec)
+    other = RunStore(tmp_path)
+    dst = other.run_dir(spec)
+    shutil.copytree(src, dst)
+    (dst / "arrays.npz").unlink()
+    with pytest.raises(AtlasError) as err:
+        load_run(other, spec)
+    message = str(err.value)
+    assert spec.label in message and spec.key in message and "arrays.npz" in message
+
+
+def test_atlas_over_smoke_runs_completes(home, tmp_path):
+    store = RunStore(home)
+    result = build_atlas("smoke", jobs=1, run_missing=False, store=store, out_dir=tmp_path,
+                         log=lambda m: None)
+    assert len(result.cells) == len(CLAIMS) * len(GRID)
+    for cell in result.cells:
+        expected_run = cell.claim.paper == "saxe2018"
+        assert (cell.verdict != "not_run") == expected_run, (cell.claim.id, cell.setting.label)
+        if expected_run:
+            assert cell.mean is not None and np.isfinite(cell.mean) and len(cell.values) == 1
+    page = (tmp_path / "atlas.html").read_text()
+    assert "Estimator-sensitivity atlas" in page and "data:image/png;base64," in page
+    assert "<script" not in page and "http" not in page.split("<body>", 1)[1]
+    assert "atlas.html" in (tmp_path / "index.html").read_text()
+    again = build_atlas("smoke", jobs=1, run_missing=False, store=store, out_dir=tmp_path,
+                        log=lambda m: None)
+    assert again.computed == 0 and again.reused == result.computed + result.reused
+    assert [c.values for c in again.cells] == [c.values for c in result.cells]
+
+
+def test_cell_uses_replication_rule_and_margin():
+    relu = next(c for c in CLAIMS if c.id == "relu_no_compression")
+    binning = _setting("binning bins=30")
+    rc = relu.rule_claim(binning)
+    assert rc.id == "szt_relu_binning_no_compression" and rc.rule == "monotone"
+    slack = rc.params["slack"]
+    rising = [[0.0, 1.0, 2.0]] * 5
+    falling = [[0.0, 2.0, 2.0 - 2 * slack]] * 5
+    assert evaluate_cell(relu, binning, [rising], 4096).verdict == "reproduced"
+    assert evaluate_cell(relu, binning, [falling], 4096).verdict == "not_reproduced"
+    hsic = _setting("hsic bw=1")
+    assert rule_params(relu.rule_claim(hsic), hsic, 4096)["slack"] == pytest.approx(
+        relu.rule_claim(hsic).params["slack"] / 12)
+    assert evaluate_cell(relu, binning, [], 4096).verdict == "not_run"
+
+
+def test_adaptive_bins_hold_equal_mass_and_merge_ties():
+    rng = np.random.default_rng(0)
+    t = rng.uniform(size=(3000, 2))
+    codes = adaptive_codes(t, 10)
+    counts = np.bincount(codes.ravel())
+    assert len(counts) == 10 and counts.min() >= 0.9 * counts.mean()
+    relu = np.concatenate([np.zeros(600), rng.uniform(size=400)])
+    edges = equal_mass_edges(relu, 10)
+    assert np.all(np.diff(edges) > 0)
+    z = adaptive_codes(relu, 10).ravel()
+    assert len(set(z[:600])) == 1 and z[0] not in set(z[600:])  # the zeros get one bin
