@@ -79,10 +79,14 @@ def _kernel_manager(spec_dir: Path):
 def execute_notebook(source: Path, env: dict[str, str], timeout: int = 1200):
     """Execute a jupytext notebook file; returns the executed nbformat notebook."""
     import jupytext
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = jupytext.read(source)
+    # A hidden first cell: tqdm's notebook bars need ipywidgets, which reports do not use.
+    quiet = 'import warnings\nwarnings.filterwarnings("ignore", message="IProgress not found")'
+    nb.cells.insert(0, nbformat.v4.new_code_cell(quiet))
     with tempfile.TemporaryDirectory() as spec_dir, _environment(**env):
         client = NotebookClient(
             nb, timeout=timeout, km=_kernel_manager(Path(spec_dir)),

@@ -75,18 +75,17 @@ def test_reestimate_equals_replication_estimator_on_stored_activations(home, exp
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_reestimate_matches_value_computed_during_run(home, experiment):
-    """Same estimator, same setting, same KDE subset as the run; only float16 storage differs."""
+    """Same estimator, same setting, same KDE subset, same float32 activations as the run."""
     store = RunStore(home)
     spec = _spec(experiment)
     metrics = store.metrics(spec)
     data = load_run(store, spec)
     kde_run = [metrics["kde"]["ixt"][f"layer{i + 1}"] for i in range(len(data.layers))]
     kde_ours = run_ixt(data, _setting("kde σ²=0.1"))
-    np.testing.assert_allclose(kde_ours, kde_run, rtol=0, atol=1e-3)
-    if spec.params["activation"] == "tanh":
-        bins_run = [metrics["binning"]["ixt"][f"layer{i + 1}"] for i in range(len(data.layers))]
-        bins_ours = run_ixt(data, _setting("binning bins=30"))
-        np.testing.assert_allclose(bins_ours, bins_run, rtol=0, atol=0.05)
+    np.testing.assert_allclose(kde_ours, kde_run, rtol=1e-12, atol=0)
+    bins = "binning bins=30" if spec.params["activation"] == "tanh" else "binning bins=100"
+    bins_run = [metrics["binning"]["ixt"][f"layer{i + 1}"] for i in range(len(data.layers))]
+    np.testing.assert_allclose(run_ixt(data, _setting(bins)), bins_run, rtol=1e-12, atol=0)
 
 
 def test_missing_activation_file_names_the_run(home, tmp_path):

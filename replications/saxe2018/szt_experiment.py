@@ -92,13 +92,14 @@ def run(cfg: dict, ctx: RunContext) -> dict:
         metrics[name] = plane_metrics(plane)
     if rec.snr:
         metrics["gradient"] = snr_metrics(rec)
-    # compact activations so other estimators can be run later without retraining
+    # activations exactly as the estimators above saw them (float32), so the estimator atlas
+    # re-estimates the very numbers of this run without retraining
     ctx.save_arrays(
         epochs=np.array(rec.epochs),
         labels=y,
         train_idx=train_idx,
         **{
-            f"act_layer{i + 1}": np.stack([ep[i] for ep in rec.acts]).astype(np.float16)
+            f"act_layer{i + 1}": np.stack([ep[i] for ep in rec.acts]).astype(np.float32)
             for i in range(len(rec.acts[0]))
         },
     )
