@@ -102,13 +102,14 @@ RULES: dict[str, Rule] = {
     "less_than": Rule(
         {"other": REQUIRED, "margin": 0.0},
         lambda v, o, p, w: _scalar(v, w) - _scalar(o, w + " (other)"),
-        lambda p: (-INF, -p["margin"]),
+        # strict: a tie is not "less than" (nextafter turns the closed bound into an open one)
+        lambda p: (-INF, float(np.nextafter(-p["margin"], -INF))),
         needs_other=True,
     ),
     "greater_than": Rule(
         {"other": REQUIRED, "margin": 0.0},
         lambda v, o, p, w: _scalar(v, w) - _scalar(o, w + " (other)"),
-        lambda p: (p["margin"], INF),
+        lambda p: (float(np.nextafter(p["margin"], INF)), INF),
         needs_other=True,
     ),
     "monotone": Rule(

@@ -69,6 +69,13 @@ def test_less_and_greater_than_are_paired_differences(tmp_path):
     assert verdict(gt, [2.0], others=[1.5]).verdict == "not_reproduced"
 
 
+def test_comparisons_are_strict(tmp_path):
+    """A tie is not 'less than': a CI that touches 0 cannot be a pass."""
+    lt = make_claim(tmp_path, "metric = 'm'\npublished = 'a<b'\nrule = 'less_than'\nother = 'o'\n")
+    assert verdict(lt, [1.0], others=[1.0]).verdict == "not_reproduced"
+    assert verdict(lt, [1.0, 0.0], others=[1.0, 1.0]).verdict == "inconclusive"
+
+
 def test_other_metric_from_another_experiment(tmp_path):
     c = make_claim(tmp_path, "metric = 'm'\npublished = 'a<b'\nrule = 'less_than'\n"
                    "other = 'f:x'\n")
