@@ -87,6 +87,23 @@ class Results:
         """One metrics dict per seed; [] when the experiment did not run in this profile."""
         return self._collected.metrics.get(experiment, [])
 
+    def runs(self, experiment: str) -> list[dict[str, Any]]:
+        """Like `metrics`, but prints a one-line note when the experiment did not run here."""
+        found = self.metrics(experiment)
+        if not found:
+            print(f"`{experiment}` was not run in the '{self.profile}' profile.")
+        return found
+
+    @staticmethod
+    def seed_mean(runs: list[dict[str, Any]], *path: str) -> np.ndarray:
+        """Mean over seeds of the array found at `path` (keys, in order) in every run's metrics."""
+        arrays = []
+        for node in runs:
+            for key in path:
+                node = node[key]
+            arrays.append(np.asarray(node, dtype=float))
+        return np.mean(arrays, axis=0)
+
     def arrays(self, experiment: str) -> list[dict[str, np.ndarray]]:
         return [self.store.arrays(s) for s in self._collected.specs.get(experiment, [])]
 

@@ -19,13 +19,6 @@ plt.rcParams["figure.dpi"] = 90
 LN10 = math.log(10)
 
 
-def _runs(R: Any, experiment: str) -> list[dict]:
-    runs = R.metrics(experiment)
-    if not runs:
-        print(f"`{experiment}` was not run in the {R.profile} profile.")
-    return runs
-
-
 def _long(runs: list[dict], x: str, ys: dict[str, Any]) -> pd.DataFrame:
     """One row per (seed, x, series): `ys` maps a series name to a function of a run."""
     frames = [
@@ -45,7 +38,7 @@ def _long(runs: list[dict], x: str, ys: dict[str, Any]) -> pd.DataFrame:
 
 def random_labels(R: Any) -> None:
     """Training error and nats per sample vs β (Fig. 2 left), with β* and β = 1 marked."""
-    runs = _runs(R, "random_labels")
+    runs = R.runs("random_labels")
     if not runs:
         return
     n = R.config("random_labels")["n_train"]
@@ -110,7 +103,7 @@ def random_labels(R: Any) -> None:
 
 def label_information(R: Any) -> None:
     """Nats per sample vs β, random against real labels (Fig. 2 right)."""
-    runs = _runs(R, "label_information")
+    runs = R.runs("label_information")
     if not runs:
         return
     df = _long(
@@ -149,7 +142,7 @@ def label_information(R: Any) -> None:
 
 def dataset_size(R: Any) -> None:
     """Information in the weights vs N with random labels (Fig. 1)."""
-    runs = _runs(R, "dataset_size")
+    runs = R.runs("dataset_size")
     if not runs:
         return
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -174,7 +167,7 @@ def dataset_size(R: Any) -> None:
 
 def pac_bayes(R: Any) -> None:
     """PAC-Bayes bounds against the measured errors, per seed."""
-    runs = _runs(R, "pac_bayes")
+    runs = R.runs("pac_bayes")
     if not runs:
         return
     rows = []
@@ -214,7 +207,7 @@ def pac_bayes(R: Any) -> None:
 
 def fisher(R: Any) -> None:
     """Trace of the Fisher information vs epoch."""
-    runs = _runs(R, "fisher")
+    runs = R.runs("fisher")
     if not runs:
         return
     df = _long(

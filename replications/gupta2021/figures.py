@@ -14,7 +14,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, display
 
-from ibcore.notebook import html_table
+from ibcore.notebook import Results, html_table
 
 sns.set_theme(style="whitegrid", context="notebook")
 
@@ -35,26 +35,9 @@ COMPARISON = {
 }
 
 
-def _runs(R: Any, experiment: str) -> list[dict]:
-    runs = R.metrics(experiment)
-    if not runs:
-        print(f"`{experiment}` was not run in the {R.profile} profile.")
-    return runs
-
-
-def _mean(runs: list[dict], *path: str) -> np.ndarray:
-    """Mean over seeds of the array at ``path`` in every run's metrics."""
-    vals = []
-    for m in runs:
-        for key in path:
-            m = m[key]
-        vals.append(np.asarray(m, dtype=float))
-    return np.mean(vals, axis=0)
-
-
 def accuracy(R: Any) -> None:
     """MSE vs N of EDGE and KSG on every test distribution (EDGE paper Figs. 2-3)."""
-    runs = _runs(R, "edge_accuracy")
+    runs = R.runs("edge_accuracy")
     if not runs:
         return
     rows = []
@@ -77,12 +60,13 @@ def accuracy(R: Any) -> None:
         ax.minorticks_off()
     plt.show()
     truth, n_max = runs[0]["truth"], runs[0]["n"][-1]
+    bias = Results.seed_mean
     table = [
         {
             "distribution": d,
             "exact I [bits]": f"{truth[d]:.3f}",
             **{
-                f"{meth.upper()} bias at N={n_max}": f"{_mean(runs, meth, 'bias', d)[-1]:+.3f}"
+                f"{meth.upper()} bias at N={n_max}": f"{bias(runs, meth, 'bias', d)[-1]:+.3f}"
                 for meth in ("edge", "ksg")
             },
         }
@@ -93,12 +77,12 @@ def accuracy(R: Any) -> None:
 
 def runtime(R: Any) -> None:
     """Seconds per estimate against N, log-log, with the fitted slopes."""
-    runs = _runs(R, "edge_runtime")
+    runs = R.runs("edge_runtime")
     if not runs:
         return
     fig, ax = plt.subplots(figsize=(6, 4))
     for method in ("edge", "ksg"):
-        secs = _mean(runs, method, "seconds")
+        secs = Results.seed_mean(runs, method, "seconds")
         slope = np.mean([m[method]["slope"] for m in runs])
         ax.loglog(runs[0]["n"], secs, "o-", label=f"{method.upper()} (slope {slope:.2f})")
     ax.set_xlabel("N (samples)")
@@ -110,13 +94,13 @@ def runtime(R: Any) -> None:
 
 def planes(R: Any, experiment: str) -> None:
     """Information planes side by side per estimator; colour = epoch, one curve per layer."""
-    runs = _runs(R, experiment)
+    runs = R.runs(experiment)
     if not runs:
         return
     epoch = np.asarray(runs[0]["epoch"])
     fig, axes = plt.subplots(1, len(PLANE_ESTIMATORS), figsize=(13, 4))
     for ax, (key, label) in zip(axes, PLANE_ESTIMATORS.items()):
-        ixt, ity = _mean(runs, key, "ixt"), _mean(runs, key, "ity")
+        ixt, ity = Results.seed_mean(runs, key, "ixt"), Results.seed_mean(runs, key, "ity")
         for layer in range(len(ixt)):
             ax.plot(ixt[layer], ity[layer], color="0.7", lw=0.8, zorder=1)
             sc = ax.scatter(ixt[layer], ity[layer], c=epoch, cmap="viridis", s=14, zorder=2)
@@ -130,14 +114,14 @@ def planes(R: Any, experiment: str) -> None:
 
 def ixt_by_layer(R: Any, experiment: str) -> None:
     """I(X;T) against hidden-layer index at a few fixed epochs (Gupta's inference 4)."""
-    runs = _runs(R, experiment)
+    runs = R.runs(experiment)
     if not runs:
         return
     ends = runs[0]["epoch_ends"]
     picks = sorted({0, 1, len(ends) // 2, len(ends) - 1} & set(range(len(ends))))
     fig, axes = plt.subplots(1, len(PLANE_ESTIMATORS), figsize=(13, 3.6))
     for ax, (key, label) in zip(axes, PLANE_ESTIMATORS.items()):
-        ixt = _mean(runs, key, "ixt_epochs")
+        ixt = Results.seed_mean(runs, key, "ixt_epochs")
         for p in picks:
             ax.plot(range(1, len(ixt) + 1), ixt[:, p], "o-", label=f"epoch {ends[p]:g}")
         ax.set_xlabel("hidden layer")
@@ -157,8 +141,8 @@ def training_curves(R: Any) -> None:
             continue
         shown = True
         ep = runs[0]["epoch"]
-        ax.plot(ep, _mean(runs, "test_accuracy_curve"), label=f"{act} test")
-        ax.plot(ep, _mean(runs, "train_accuracy_curve"), "--", label=f"{act} train")
+        ax.plot(ep, Results.seed_mean(runs, "test_accuracy_curve"), label=f"{act} test")
+        ax.plot(ep, Results.seed_mean(runs, "train_accuracy_curve"), "--", label=f"{act} train")
     if not shown:
         plt.close(fig)
         print(f"No information-plane experiment was run in the {R.profile} profile.")
@@ -179,7 +163,7 @@ def agreement(R: Any) -> None:
         runs = R.metrics(f"planes_{act}")
         for h in ("edge_floor", "edge_xor"):
             for coord in ("ixt", "ity") if runs else ():
-                rho = _mean(runs, "agreement", h, coord)
+                rho = Results.seed_mean(runs, "agreement", h, coord)
                 rows.append({
                     "activation": act, "EDGE": h, "coordinate": coord,
                     **{f"T{i + 1}": f"{r:+.2f}" for i, r in enumerate(rho)},
@@ -204,7 +188,7 @@ def saxe_comparison(R: Any) -> None:
         runs = R.metrics(f"planes_{act}")
         ends = runs[0]["epoch_ends"]
         for c, (key, label) in enumerate(COMPARISON.items()):
-            ixt = _mean(runs, key, "ixt_epochs")
+            ixt = Results.seed_mean(runs, key, "ixt_epochs")
             ax = axes[r, c]
             for layer, s in enumerate(ixt):
                 ax.plot(ends, s, "o-", ms=3, label=f"T{layer + 1}")

@@ -16,16 +16,9 @@ METHOD_NAMES = {"student": "Student", "kd": "KD", "fitnet": "FitNet", "at": "AT"
                 "vid": "VID"}
 
 
-def _none(R, name: str) -> bool:
-    if not R.metrics(name):
-        print(f"`{name}` was not run in the '{R.profile}' profile.")
-        return True
-    return False
-
-
 def blahut_arimoto(R) -> None:
     """R(D) from BA against the closed forms, and the Lagrangian over iterations."""
-    if _none(R, "ba"):
+    if not R.runs("ba"):
         return
     m = R.metrics("ba")[0]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), dpi=DPI)
@@ -80,7 +73,7 @@ def bbnn(R) -> None:
 
 def vid_mnist(R) -> None:
     """Accuracy vs examples per class for every method, and the VID gain over the Student."""
-    if _none(R, "vid_mnist"):
+    if not R.runs("vid_mnist"):
         return
     runs = R.metrics("vid_mnist")
     print("teacher test accuracy per seed:", ", ".join(f"{m['teacher_acc']:.4f}" for m in runs))
@@ -111,7 +104,7 @@ def vid_mnist(R) -> None:
 
 def vid_dynamics(R) -> None:
     """The per-element log-density E log φ(t|s) (= −L_VID) over training steps."""
-    if _none(R, "vid_mnist"):
+    if not R.runs("vid_mnist"):
         return
     runs = R.metrics("vid_mnist")
     every = R.config("vid_mnist")["log_every"]

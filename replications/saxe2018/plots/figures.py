@@ -14,15 +14,14 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import LogNorm
 
+from ibcore.notebook import Results
+
 sns.set_theme(style="whitegrid", context="notebook")
 
 
 def _first(R: Any, experiment: str) -> dict | None:
-    runs = R.metrics(experiment)
-    if not runs:
-        print(f"`{experiment}` was not run in the {R.profile} profile.")
-        return None
-    return runs[0]
+    runs = R.runs(experiment)
+    return runs[0] if runs else None
 
 
 def three_neuron(R: Any) -> None:
@@ -48,23 +47,6 @@ def three_neuron(R: Any) -> None:
     plt.show()
 
 
-def _mean_runs(R: Any, experiment: str) -> list[dict]:
-    runs = R.metrics(experiment)
-    if not runs:
-        print(f"`{experiment}` was not run in the {R.profile} profile.")
-    return runs
-
-
-def _mean_series(runs: list[dict], *path: str) -> np.ndarray:
-    """Mean over seeds of the array found at `path` in every run's metrics."""
-    arrays = []
-    for m in runs:
-        for key in path:
-            m = m[key]
-        arrays.append(np.asarray(m, dtype=float))
-    return np.mean(arrays, axis=0)
-
-
 def info_planes(R: Any, panels: list[tuple[str, str]], ncols: int = 2) -> None:
     """Information planes (mean over seeds), one panel per (experiment, estimator).
 
@@ -84,8 +66,8 @@ def info_planes(R: Any, panels: list[tuple[str, str]], ncols: int = 2) -> None:
         layers = list(runs[0][est]["ixt"])
         norm = LogNorm(vmin=1, vmax=max(epochs.max(), 2))
         for layer in layers:
-            ixt = _mean_series(runs, est, "ixt", layer)
-            ity = _mean_series(runs, est, "ity", layer)
+            ixt = Results.seed_mean(runs, est, "ixt", layer)
+            ity = Results.seed_mean(runs, est, "ity", layer)
             ax.plot(ixt, ity, color="0.8", linewidth=0.8, zorder=1)
             sc = ax.scatter(ixt, ity, c=np.maximum(epochs, 1), cmap="viridis", norm=norm, s=14,
                             zorder=2)
@@ -102,7 +84,7 @@ def info_planes(R: Any, panels: list[tuple[str, str]], ncols: int = 2) -> None:
 def series_by_layer(R: Any, experiments: list[str], path: tuple[str, ...], ylabel: str,
                     logy: bool = False) -> None:
     """A per-layer quantity (mean over seeds) against epoch, one panel per experiment."""
-    present = [e for e in experiments if _mean_runs(R, e)]
+    present = [e for e in experiments if R.runs(e)]
     if not present:
         return
     fig, axes = plt.subplots(1, len(present), figsize=(4.6 * len(present), 3.6), squeeze=False,
@@ -115,9 +97,9 @@ def series_by_layer(R: Any, experiments: list[str], path: tuple[str, ...], ylabe
             data = data[key]
         if isinstance(data, dict):  # {"layer1": series, ...}
             names = list(data)
-            rows = [_mean_series(runs, *path, n) for n in names]
+            rows = [Results.seed_mean(runs, *path, n) for n in names]
         else:  # [[series of layer 1], ...]
-            rows = _mean_series(runs, *path)
+            rows = Results.seed_mean(runs, *path)
             names = [f"layer{i + 1}" for i in range(len(rows))]
         for name, row in zip(names, rows):
             ax.plot(epochs, row, label=name.replace("layer", "T"))
@@ -133,7 +115,7 @@ def series_by_layer(R: Any, experiments: list[str], path: tuple[str, ...], ylabe
 
 def errors(R: Any, experiments: list[str]) -> None:
     """Train and test error against epoch (mean over seeds)."""
-    present = [e for e in experiments if _mean_runs(R, e)]
+    present = [e for e in experiments if R.runs(e)]
     if not present:
         return
     frames = []
@@ -142,7 +124,7 @@ def errors(R: Any, experiments: list[str]) -> None:
         for split in ("train_error", "test_error"):
             frames.append(pd.DataFrame({
                 "epoch": np.maximum(runs[0]["epochs"], 0.5),
-                "error": _mean_series(runs, split),
+                "error": Results.seed_mean(runs, split),
                 "split": split.split("_")[0], "experiment": exp,
             }))
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
@@ -154,21 +136,21 @@ def errors(R: Any, experiments: list[str]) -> None:
 
 def linear_teacher_student(R: Any, experiments: list[str]) -> None:
     """E_g(t) with every layer's I(T;X) and I(T;Y) (Figs. 3, 4A-B, 18)."""
-    present = [e for e in experiments if _mean_runs(R, e)]
+    present = [e for e in experiments if R.runs(e)]
     if not present:
         return
     fig, axes = plt.subplots(3, len(present), figsize=(4.6 * len(present), 8.4), squeeze=False)
     for col, exp in enumerate(present):
         runs = R.metrics(exp)
         epochs = np.maximum(np.asarray(runs[0]["epochs"]), 0.5)
-        axes[0, col].plot(epochs, _mean_series(runs, "eg"), color="k", label="E_g (test)")
-        axes[0, col].plot(epochs, _mean_series(runs, "train_mse"), color="0.5", ls="--",
+        axes[0, col].plot(epochs, Results.seed_mean(runs, "eg"), color="k", label="E_g (test)")
+        axes[0, col].plot(epochs, Results.seed_mean(runs, "train_mse"), color="0.5", ls="--",
                           label="training MSE")
         axes[0, col].set_ylabel("error")
         axes[0, col].set_yscale("log")
         axes[0, col].set_title(exp, fontsize=10)
         for row, key in ((1, "ixt"), (2, "ity")):
-            for i, s in enumerate(_mean_series(runs, key)):
+            for i, s in enumerate(Results.seed_mean(runs, key)):
                 axes[row, col].plot(epochs, s, label=f"T{i + 1}")
             axes[row, col].set_ylabel(("I(X;T)" if key == "ixt" else "I(T;Y)") + " [bits]")
         for row in range(3):
@@ -182,15 +164,15 @@ def linear_teacher_student(R: Any, experiments: list[str]) -> None:
 
 def relevant_irrelevant(R: Any) -> None:
     """Fig. 6: total, relevant and irrelevant information with the training error."""
-    runs = _mean_runs(R, "relevant_irrelevant")
+    runs = R.runs("relevant_irrelevant")
     if not runs:
         return
     epochs = np.maximum(np.asarray(runs[0]["epochs"]), 0.5)
     fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(13, 3.6))
     for key, lab in (("ixt", "I(T;X)"), ("ixt_relevant", "I(T;X_rel)")):
-        a1.plot(epochs, _mean_series(runs, key), label=lab)
-    a2.plot(epochs, _mean_series(runs, "ixt_irrelevant"), color="C3", label="I(T;X_irr)")
-    a3.plot(epochs, _mean_series(runs, "train_mse"), color="k")
+        a1.plot(epochs, Results.seed_mean(runs, key), label=lab)
+    a2.plot(epochs, Results.seed_mean(runs, "ixt_irrelevant"), color="C3", label="I(T;X_irr)")
+    a3.plot(epochs, Results.seed_mean(runs, "train_mse"), color="k")
     for ax, lab in ((a1, "bits"), (a2, "bits"), (a3, "training MSE")):
         ax.set_xscale("log")
         ax.set_xlabel("epoch")
@@ -204,7 +186,7 @@ def relevant_irrelevant(R: Any) -> None:
 
 def advani_saxe(R: Any) -> None:
     """Simulated vs. closed-form E_g(t) for each load α."""
-    runs = _mean_runs(R, "advani_saxe")
+    runs = R.runs("advani_saxe")
     if not runs:
         return
     t = np.asarray(runs[0]["t"])
@@ -212,8 +194,8 @@ def advani_saxe(R: Any) -> None:
     keys = [k for k in runs[0] if k.startswith("alpha_")]
     for i, key in enumerate(keys):
         alpha = runs[0][key]["alpha"]
-        ax.plot(t, _mean_series(runs, key, "theory_eg"), color=f"C{i}", label=f"α = {alpha:g}")
-        ax.plot(t, _mean_series(runs, key, "sim_eg"), "o", color=f"C{i}", ms=3)
+        ax.plot(t, Results.seed_mean(runs, key, "theory_eg"), color=f"C{i}", label=f"α = {alpha:g}")
+        ax.plot(t, Results.seed_mean(runs, key, "sim_eg"), "o", color=f"C{i}", ms=3)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("training time t (gradient-flow units)")
