@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--seeds", type=parse_seeds, default=tuple(range(8)))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--executors", nargs="+", default=["serial", "process", "ray"])
+    parser.add_argument("--executors", nargs="+", default=["serial", "process", "ray", "ray-warm"])
     args = parser.parse_args()
 
     specs = plan(args.paper, args.profile, args.seeds, [args.experiment])
@@ -54,7 +54,17 @@ def main() -> None:
     for executor in args.executors:
         with tempfile.TemporaryDirectory() as home:
             os.environ["IBREP_HOME"] = home
-            wall, metrics = timed_sweep(specs, executor, args.jobs, Path(home))
+            if executor == "ray-warm":  # start Ray before the clock: per-task cost alone
+                import ray
+
+                startup = time.perf_counter()
+                ray.init(num_cpus=args.jobs, include_dashboard=False, log_to_driver=False,
+                         runtime_env={"env_vars": {"IBREP_HOME": home}})
+                print(f"ray.init took {time.perf_counter() - startup:.1f} s")
+            wall, metrics = timed_sweep(specs, executor.removesuffix("-warm"), args.jobs,
+                                        Path(home))
+            if executor == "ray-warm":
+                ray.shutdown()
         identical = reference is None or metrics == reference
         reference = reference or metrics
         rows.append({"executor": executor, "jobs": 1 if executor == "serial" else args.jobs,
@@ -65,7 +75,7 @@ def main() -> None:
     for r in rows:
         r["speedup_vs_serial"] = round(serial / r["wall_s"], 2) if serial else ""
         r["ray_overhead_s_per_task"] = (round((r["wall_s"] - pool) / len(specs) * args.jobs, 2)
-                                        if r["executor"] == "ray" and pool else "")
+                                        if r["executor"].startswith("ray") and pool else "")
     RESULTS.mkdir(exist_ok=True)
     with open(RESULTS / "sweep.csv", "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
