@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
@@ -21,7 +21,7 @@ import numpy as np
 from ibcore import registry
 from ibcore.claims import Verdict
 from ibcore.config import DEFAULT_PROFILE
-from ibcore.results import collect, verdict_rows, verdicts
+from ibcore.results import Collected, collect, verdict_rows, verdicts
 from ibcore.store import RunStore
 
 matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
@@ -69,14 +69,17 @@ class Results:
     profile: str
     store: RunStore
     seeds: tuple[int, ...] | None = None
+    _collected: Collected = field(default_factory=Collected, repr=False)
+    _verdicts: list[Verdict] = field(default_factory=list, repr=False)
 
     @classmethod
     def load(cls, paper: str, profile: str | None = None) -> Results:
+        """Read the profile's runs once and evaluate the claims on them."""
         profile = profile or os.environ.get("IBREP_PROFILE", DEFAULT_PROFILE)
-        res = cls(registry.get(paper).name, profile, RunStore(), env_seeds())
-        res._collected = collect(res.paper, profile, res.seeds, res.store)
-        res._verdicts = verdicts(res.paper, profile, res.seeds, res.store)
-        return res
+        name, store, seeds = registry.get(paper).name, RunStore(), env_seeds()
+        collected = collect(name, profile, seeds, store)
+        return cls(name, profile, store, seeds, collected,
+                   verdicts(name, profile, seeds, store, collected))
 
     # ----------------------------------------------------------------- data access
     @property
@@ -121,7 +124,9 @@ class Results:
         for v in self._verdicts:
             counts[v.verdict] = counts.get(v.verdict, 0) + 1
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
-        rows = verdict_rows(self._verdicts)
+        # claims checked under this profile first, then the not-run ones (file order within each)
+        ordered = sorted(self._verdicts, key=lambda v: v.verdict == "not_run")
+        rows = verdict_rows(ordered)
         _display_html(
             f"<p><b>Profile:</b> <code>{html.escape(self.profile)}</code> — {summary}. "
             "“ours” is the claim's statistic (mean over seeds, 95 % bootstrap CI).</p>"

@@ -23,6 +23,21 @@ from ibcore.claims import VERDICTS, Verdict
 TEMPLATE_DIR = Path(__file__).parent / "report_template"
 KERNEL_NAME = "ibrep-python"
 
+# The one style sheet of every ibrep page: replication reports (handed to the nbconvert template
+# as `resources.ibrep_css`), the index and the atlas. Verdict colours live only here.
+STYLE = """<style type="text/css">
+body { max-width: 1100px; margin: 0 auto; padding: 0 1em 3em; }
+table.ibrep { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1.5em; }
+table.ibrep th, table.ibrep td, .jp-RenderedHTMLCommon table.ibrep td,
+.jp-RenderedHTMLCommon table.ibrep th { border: 1px solid #ccc; padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+table.ibrep th { background: #f2f2f2; }
+.v-reproduced { background: #d8f0d8; }
+.v-not_reproduced { background: #f6d5d5; }
+.v-inconclusive { background: #fbefc6; }
+.v-not_run { background: #e6e6e6; color: #555; }
+</style>"""
+
 
 class ReportError(RuntimeError):
     """The report notebook failed; the message names the notebook and the failing cell."""
@@ -109,7 +124,7 @@ def export_html(nb, title: str) -> str:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"ibrep_css": STYLE})
     return body
 
 
@@ -171,10 +186,8 @@ def write_index(out_dir: Path) -> Path:
         f'<li><a href="{html.escape(n)}">{html.escape(n)}</a></li>' for n in extras
     )
     head = "".join(f"<th>{v.replace('_', ' ')}</th>" for v in VERDICTS)
-    css = (TEMPLATE_DIR / "ibrep" / "index.html.j2").read_text().split("<style", 1)[1]
-    css = "<style" + css.split("</style>", 1)[0] + "</style>"
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>ibrep — reports</title>{css}</head><body>
+<title>ibrep — reports</title>{STYLE}</head><body>
 <h1>ibrep — replication reports</h1>
 <p>Each page checks a paper's claims against the published numbers within a stated tolerance.
 Verdict counts per replication (the profile each page was rendered with):</p>

@@ -42,11 +42,12 @@ def collect(
 
 
 def verdicts(
-    paper: str, profile: str, seeds: tuple[int, ...] | None = None, store: RunStore | None = None
+    paper: str, profile: str, seeds: tuple[int, ...] | None = None, store: RunStore | None = None,
+    collected: Collected | None = None,
 ) -> list[Verdict]:
-    """Evaluate every claim of `paper` under `profile` from the store."""
+    """Evaluate every claim of `paper` under `profile` from the store (or from `collected`)."""
     rep = registry.get(paper)
-    collected = collect(paper, profile, seeds, store)
+    collected = collected or collect(paper, profile, seeds, store)
     out = []
     for claim in rep.claims:
         v = evaluate(claim, profile, collected.metrics)

@@ -65,8 +65,9 @@ def run_sweep(
         raise ValueError(f"unknown executor {executor!r}; choose from {EXECUTORS}")
     store = store or RunStore()
     specs = list(specs)
-    todo = [s for s in specs if not store.is_done(s)]
-    outcomes = [Outcome(s, "reused") for s in specs if store.is_done(s)]
+    done = {s.key for s in specs if store.is_done(s)}
+    todo = [s for s in specs if s.key not in done]
+    outcomes = [Outcome(s, "reused") for s in specs if s.key in done]
     if not todo:
         return outcomes
     home = str(store.home)

@@ -22,24 +22,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ibcore.atlas.grid import GRID, HSIC_SAMPLES, KDE_SAMPLES, KSG_NOISE_STD  # noqa: E402
 from ibcore.atlas.verdicts import CLAIMS, Cell  # noqa: E402
 from ibcore.notebook import html_table  # noqa: E402
-from ibcore.report import reports_dir, write_atomic, write_index  # noqa: E402
+from ibcore.report import STYLE, reports_dir, write_atomic, write_index  # noqa: E402
 
 if TYPE_CHECKING:
     from ibcore.atlas.build import AtlasResult
 
-COLOURS = {"reproduced": "#b7e1b0", "not_reproduced": "#f2b5b0", "inconclusive": "#f7e3a1",
-           "not_run": "#e4e4e4"}
 MARK = {"reproduced": "✓", "not_reproduced": "✗", "inconclusive": "?", "not_run": "–"}
 
-CSS = """<style>
-body{font-family:system-ui,sans-serif;max-width:1250px;margin:1.5em auto;padding:0 1em;
-color:#222;line-height:1.45}
-table.ibrep,table.atlas{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-table.ibrep td,table.ibrep th,table.atlas td,table.atlas th{border:1px solid #bbb;
-padding:3px 6px;text-align:center}
+# Atlas-only additions on top of the shared STYLE (which carries the verdict colours).
+CSS = STYLE + """<style>
+body{font-family:system-ui,sans-serif;max-width:1250px;line-height:1.45;color:#222}
+table.atlas{border-collapse:collapse;font-size:.85em;margin:.6em 0}
+table.atlas td,table.atlas th{border:1px solid #bbb;padding:3px 6px;text-align:center}
 table.atlas td.claim{text-align:left;max-width:260px}
-.v-reproduced{background:#b7e1b0}.v-not_reproduced{background:#f2b5b0}
-.v-inconclusive{background:#f7e3a1}.v-not_run{background:#e4e4e4}
 small{color:#555}code{background:#f3f3f3;padding:0 3px}
 </style>"""
 
