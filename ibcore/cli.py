@@ -1,7 +1,8 @@
-"""`ibrep` command line: list, run, status, report, check, replicate, data, atlas.
+"""`ibrep` command line: list, run, status, report, bundle, check, replicate, data, atlas.
 
-Exit codes: 0 success; 1 a verdict differs from its recorded `expect`, or runs failed;
-2 bad input (unknown paper/profile, malformed config or claims, corrupted data, NaN metric).
+Exit codes: 0 success; 1 a verdict differs from its recorded `expect`, runs failed, or a report
+was refused because it would decide fewer claims than the committed one; 2 bad input (unknown
+paper/profile, malformed config, claims or bundle, corrupted data, NaN metric, nothing to report).
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import sys
 from collections.abc import Sequence
 
 from ibcore import registry
+from ibcore.bundle import BundleError
 from ibcore.claims import ClaimError
 from ibcore.config import DEFAULT_PROFILE, PROFILES, ConfigError
 from ibcore.data.errors import DataError
 from ibcore.ray_executor import ExecutorUnavailable
-from ibcore.report import ReportError
+from ibcore.report import ReportError, ReportRefused
+from ibcore.results_file import ResultsFileError
 from ibcore.store import StoreError
 
 INPUT_ERRORS = (ConfigError, ClaimError, registry.UnknownReplication, DataError, StoreError,
-                ReportError, ExecutorUnavailable)
+                ReportError, ExecutorUnavailable, BundleError, ResultsFileError)
 
 
 def parse_seeds(text: str | None) -> tuple[int, ...] | None:
@@ -70,12 +73,61 @@ def _run(paper: str, args) -> int:
     return len(failed)
 
 
-def _verdicts(paper: str, args):
-    from ibcore.results import save_verdicts, verdicts
+def _verdicts(paper: str, args, collected=None):
+    """The claims' verdicts from `collected` (default: the run store)."""
+    from ibcore.results import collect, verdicts
 
-    items = verdicts(paper, args.profile, args.seeds)
-    save_verdicts(registry.get(paper).name, args.profile, items)
-    return items
+    collected = collected or collect(paper, args.profile, args.seeds)
+    return verdicts(paper, args.profile, args.seeds, collected=collected), collected
+
+
+def _report_source(paper: str, args):
+    """Runs to render from: the store if it holds them all, else the bundle, else what the
+    store has; neither runs nor a bundle is an error saying what to run."""
+    from ibcore import bundle
+    from ibcore.results import collect
+
+    name = registry.get(paper).name
+    stored = collect(name, args.profile, args.seeds)
+    path = bundle.bundle_path(name, args.profile)
+    if stored.n_missing == 0 and stored.n_done:
+        return stored
+    if path.is_file():
+        found = bundle.load(path)
+        print(f"{name} [{args.profile}]: the store has {stored.n_done} of "
+              f"{stored.n_done + stored.n_missing} runs; rendering from the bundle {path}",
+              file=sys.stderr)
+        for note in found.differences():
+            print(f"  note: bundle {note}", file=sys.stderr)
+        return found.collected(args.seeds)
+    if stored.n_done:
+        return stored
+    raise ReportError(
+        f"{name}: nothing to report under profile '{args.profile}' — no finished runs in "
+        f"{stored.origin.partition(' ')[2]} and no bundle at {path}. Run them first: "
+        f"`ibrep run {name} --profile {args.profile}` (or `ibrep replicate {name} --profile "
+        f"{args.profile}`); nothing was written.")
+
+
+def _offline_bundles(args) -> list:
+    """The bundles `check --offline` reads: every committed one, or the named papers'."""
+    from ibcore import bundle
+
+    if args.all_bundles:
+        paths = sorted(bundle.bundles_dir().glob("*/*.json.gz"))
+        if not paths:
+            raise BundleError(f"{bundle.bundles_dir()}: no bundles (*/*.json.gz) to check")
+    else:
+        paths = [bundle.bundle_path(registry.get(p).name, args.profile)
+                 for p in args.papers or registry.available()]
+    loaded = []
+    for path in paths:
+        found = bundle.load(path)
+        if path.name != f"{found.paper}.json.gz" or path.parent.name != found.profile:
+            raise BundleError(f"{path}: holds {found.paper} [{found.profile}], which belongs at "
+                              f"{found.profile}/{found.paper}.json.gz")
+        loaded.append(found)
+    return loaded
 
 
 def _print_table(paper: str, profile: str, items) -> int:
@@ -95,7 +147,8 @@ def _print_table(paper: str, profile: str, items) -> int:
 
 
 def cmd_list(args) -> int:
-    from ibcore.results import verdicts
+    from ibcore import results_file
+    from ibcore.report import reports_dir
 
     if args.names:
         print("\n".join(registry.available()))
@@ -106,12 +159,13 @@ def cmd_list(args) -> int:
         print(f"  experiments: {', '.join(rep.config.experiments)}")
         print(f"  claims: {len(rep.claims)}; profiles: {', '.join(PROFILES)}")
         for profile in PROFILES:
-            items = verdicts(name, profile)
-            counts: dict[str, int] = {}
-            for v in items:
-                counts[v.verdict] = counts.get(v.verdict, 0) + 1
-            print(f"    {profile:6s} last verdicts: "
-                  + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
+            path = results_file.results_path(name, profile, reports_dir())
+            if not path.is_file():
+                print(f"    {profile:6s} no report yet")
+                continue
+            data = results_file.read(path, results_file.SUMMARY)
+            print(f"    {profile:6s} reported {data.get('generated', '?')}: " + ", ".join(
+                f"{k} {n}" for k, n in sorted(data["counts"].items()) if n))
     planned = [p for p in registry.PLANNED.values() if p not in registry.available()]
     if planned:
         print("planned, not implemented yet: " + ", ".join(planned))
@@ -124,42 +178,74 @@ def cmd_run(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from ibcore.runner import plan
-    from ibcore.store import RunStore
+    from ibcore.status import print_status
 
-    store = RunStore()
-    specs = plan(args.paper, args.profile, args.seeds)
-    counts = {"done": 0, "failed": 0, "missing": 0}
-    for spec in specs:
-        state = ("done" if store.is_done(spec)
-                 else "failed" if store.failed_path(spec).is_file() else "missing")
-        counts[state] += 1
-        if state != "done" or args.verbose:
-            print(f"{state:8s} {spec.label}  ({spec.key})")
-    print(f"{registry.get(args.paper).name} [{args.profile}]: "
-          + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    print_status(args.paper, args.profile, args.seeds, args.jobs, verbose=args.verbose)
     return 0
 
 
 def cmd_report(args) -> int:
     from ibcore.report import render
 
-    items = _verdicts(args.paper, args)
-    path = render(registry.get(args.paper).name, args.profile, items, args.seeds)
+    paper = registry.get(args.paper).name
+    items, collected = _verdicts(paper, args, _report_source(paper, args))
+    path = render(paper, args.profile, items, collected, args.seeds, force=args.force)
     print(f"wrote {path}")
     return 0
 
 
+def cmd_bundle(args) -> int:
+    from ibcore import bundle
+
+    paper = registry.get(args.paper).name
+    content = bundle.build(paper, args.profile)
+    path = bundle.bundle_path(paper, args.profile)
+    n_runs, n_missing = len(content["runs"]), len(content["missing"])
+    if not n_runs:
+        raise BundleError(f"{path}: not written — no finished runs of {paper} under "
+                          f"'{args.profile}'; run `ibrep run {paper} --profile {args.profile}`")
+    if path.is_file() and not args.force:
+        old = len(bundle.load(path).content["runs"])
+        if n_runs < old:
+            print(f"ibrep: {path}: not replaced — it holds {old} runs, the store {n_runs}; "
+                  "pass --force to replace it anyway", file=sys.stderr)
+            return 1
+    size = bundle.write(content, path)
+    print(f"wrote {path}: {n_runs} run(s), {size / 1e3:.0f} kB")
+    if n_missing:
+        print(f"  note: {n_missing} planned run(s) are missing; the claims on their experiments "
+              "will be not_run", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args) -> int:
+    if args.offline or args.all_bundles:
+        return _check_offline(args)
     papers = args.papers or registry.available()
     mismatches = failed = 0
     for paper in papers:
         if not args.no_run:
             failed += _run(paper, args)
-        items = _verdicts(paper, args)
+        items, _ = _verdicts(paper, args)
         mismatches += _print_table(registry.get(paper).name, args.profile, items)
     print(f"\n{mismatches} verdict(s) differ from expect; {failed} run(s) failed")
     return 1 if mismatches or failed else 0
+
+
+def _check_offline(args) -> int:
+    """Re-decide claims from bundles only; nothing runs and nothing is written."""
+    from ibcore.results import verdicts
+
+    mismatches = 0
+    for found in _offline_bundles(args):
+        collected = found.collected(args.seeds)
+        items = verdicts(found.paper, found.profile, args.seeds, collected=collected)
+        mismatches += _print_table(found.paper, found.profile, items)
+        print(f"  from {found.path} ({collected.n_done} runs)")
+        for note in found.differences():
+            print(f"  note: bundle {note}")
+    print(f"\n{mismatches} verdict(s) differ from expect (offline, from bundles)")
+    return 1 if mismatches else 0
 
 
 def cmd_replicate(args) -> int:
@@ -167,12 +253,17 @@ def cmd_replicate(args) -> int:
 
     paper = registry.get(args.paper).name
     failed = _run(paper, args)
-    items = _verdicts(paper, args)
-    path = render(paper, args.profile, items, args.seeds)
-    print(f"wrote {path}")
+    items, collected = _verdicts(paper, args)
+    status = 0
+    try:
+        path = render(paper, args.profile, items, collected, args.seeds, force=args.force)
+        print(f"wrote {path}")
+    except ReportRefused as exc:
+        print(f"ibrep: {exc}", file=sys.stderr)
+        status = 1
     mismatches = _print_table(paper, args.profile, items)
     print(f"\n{mismatches} verdict(s) differ from expect; {failed} run(s) failed")
-    return 1 if mismatches or failed else 0
+    return 1 if mismatches or failed or status else 0
 
 
 def cmd_data(args) -> int:
@@ -220,7 +311,8 @@ def _add_run_options(p: argparse.ArgumentParser, profile: bool = True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ibrep", description=(
         "Reproducibility suite for information-theoretic deep learning. Runs are stored under "
-        "$IBREP_HOME (default ./runs); reports go to $IBREP_REPORTS (default ./reports)."))
+        "$IBREP_HOME (default ./runs); reports go to $IBREP_REPORTS (default ./reports), result "
+        "bundles to $IBREP_RESULTS (default ./results)."))
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("list", help="replications, their profiles, claims and last verdicts")
@@ -231,24 +323,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiments", nargs="+", default=None, help="only these experiments")
     _add_run_options(p)
 
-    p = sub.add_parser("status", help="done, missing and failed runs of a profile")
+    p = sub.add_parser("status", help="progress of a profile (done/total) and the time left")
     p.add_argument("paper")
     p.add_argument("--profile", default=DEFAULT_PROFILE)
     p.add_argument("--seeds", type=parse_seeds, default=None)
+    p.add_argument("--jobs", type=int, default=int(os.environ.get("IBREP_JOBS", "2")),
+                   help="parallel runs the estimate of the time left assumes (default 2)")
     p.add_argument("-v", "--verbose", action="store_true", help="list done runs too")
 
-    p = sub.add_parser("report", help="render reports/<paper>.html from stored runs")
+    p = sub.add_parser("report", help="render reports/<profile>/<paper>.html (store or bundle)")
     p.add_argument("paper")
     p.add_argument("--profile", default=DEFAULT_PROFILE)
     p.add_argument("--seeds", type=parse_seeds, default=None)
+    p.add_argument("--force", action="store_true",
+                   help="replace the page even if the new one decides fewer claims")
+
+    p = sub.add_parser("bundle", help="write results/<profile>/<paper>.json.gz from stored runs")
+    p.add_argument("paper")
+    p.add_argument("--profile", default=DEFAULT_PROFILE)
+    p.add_argument("--force", action="store_true",
+                   help="replace the bundle even if the store holds fewer runs than it")
 
     p = sub.add_parser("check", help="run what is missing, then compare verdicts with expect")
     p.add_argument("papers", nargs="*", help="default: every replication")
     p.add_argument("--no-run", action="store_true", help="only evaluate what the store holds")
+    p.add_argument("--offline", action="store_true",
+                   help="re-decide the claims from the result bundles; run nothing")
+    p.add_argument("--all-bundles", action="store_true",
+                   help="with --offline: every bundle under results/, whatever its profile")
     _add_run_options(p)
 
     p = sub.add_parser("replicate", help="run + report + check, as `make replicate-<paper>`")
     p.add_argument("paper")
+    p.add_argument("--force", action="store_true",
+                   help="replace the page even if the new one decides fewer claims")
     _add_run_options(p)
 
     p = sub.add_parser("data", help="fetch or verify a data set")
@@ -266,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"list": cmd_list, "run": cmd_run, "status": cmd_status, "report": cmd_report,
-            "check": cmd_check, "replicate": cmd_replicate, "data": cmd_data, "atlas": cmd_atlas}
+            "bundle": cmd_bundle, "check": cmd_check, "replicate": cmd_replicate,
+            "data": cmd_data, "atlas": cmd_atlas}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -282,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](args)
+    except ReportRefused as exc:
+        print(f"ibrep: {exc}", file=sys.stderr)
+        return 1
     except INPUT_ERRORS as exc:
         print(f"ibrep: error: {exc}", file=sys.stderr)
         return 2

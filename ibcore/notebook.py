@@ -1,30 +1,45 @@
 """What a replication's report notebook uses: its runs, verdicts and standard sections.
 
-`ibrep report` executes `replications/<paper>/report.py` with IBREP_PROFILE, IBREP_HOME and
-IBREP_SEEDS in the environment; `Results.load(paper)` reads them, so the notebook itself holds
-no paths or profile names.
+`ibrep report` first writes the results file `reports/<profile>/<paper>.json` (see
+`ibcore.results_file`), then executes `replications/<paper>/report.py` with a hidden first cell
+that calls `use_results_file(path)`. `Results.load(paper)` reads that file: the verdicts as
+computed there (nothing is re-decided) and the metrics of the same runs, from the run store or the
+bundle the file names. Outside `ibrep report` (e.g. in Jupyter), `Results.load(paper, profile)`
+reads the committed `reports/<profile>/<paper>.json`.
+
+Figures read metrics with `R.metrics(experiment)` and stored arrays with `R.arrays(experiment)`,
+the one call for arrays: it returns one dict of arrays per seed, or [] (with a printed note) when
+the page is rendered from a bundle, since bundles carry no arrays.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
-import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import matplotlib
 import numpy as np
 
-from ibcore import registry
-from ibcore.claims import Verdict
+from ibcore import bundle, registry, results_file
+from ibcore.claims import Claim, Verdict
 from ibcore.config import DEFAULT_PROFILE
-from ibcore.results import Collected, collect, verdict_rows, verdicts
+from ibcore.report import reports_dir
+from ibcore.results import Collected, collect, verdict_rows
 from ibcore.store import RunStore
 
 matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
+
+_BOUND: list[Path] = []  # the results file `ibrep report` is rendering, set by its hidden cell
+
+
+def use_results_file(path: str | Path) -> None:
+    """Make `Results.load` read `path` (called by the hidden first cell of `ibrep report`)."""
+    _BOUND[:] = [Path(path)]
 
 
 def _display_html(text: str) -> None:
@@ -39,9 +54,13 @@ def _display_markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def env_seeds() -> tuple[int, ...] | None:
-    raw = os.environ.get("IBREP_SEEDS")
-    return tuple(json.loads(raw)) if raw else None
+def verdict_from_dict(data: dict[str, Any], claim: Claim) -> Verdict:
+    """Rebuild a `Verdict` from its `to_dict()` record (every field the dataclass declares)."""
+    names = {f.name for f in dataclasses.fields(Verdict)} - {"claim"}
+    values = {k: data[k] for k in names if k in data}
+    if isinstance(values.get("ci"), list):
+        values["ci"] = tuple(values["ci"])
+    return Verdict(claim=claim, **values)
 
 
 def html_table(rows: Sequence[dict[str, Any]], css_for: dict[str, str] | None = None) -> str:
@@ -67,19 +86,39 @@ class Results:
 
     paper: str
     profile: str
-    store: RunStore
+    store: RunStore | None
     seeds: tuple[int, ...] | None = None
     _collected: Collected = field(default_factory=Collected, repr=False)
     _verdicts: list[Verdict] = field(default_factory=list, repr=False)
 
     @classmethod
     def load(cls, paper: str, profile: str | None = None) -> Results:
-        """Read the profile's runs once and evaluate the claims on them."""
-        profile = profile or os.environ.get("IBREP_PROFILE", DEFAULT_PROFILE)
-        name, store, seeds = registry.get(paper).name, RunStore(), env_seeds()
-        collected = collect(name, profile, seeds, store)
-        return cls(name, profile, store, seeds, collected,
-                   verdicts(name, profile, seeds, store, collected))
+        """Read the results file (verdicts as computed there) and the metrics of its runs."""
+        name = registry.get(paper).name
+        if _BOUND and profile is None:
+            path = _BOUND[0]
+        else:
+            path = results_file.results_path(name, profile or DEFAULT_PROFILE, reports_dir())
+        data = results_file.read(path)
+        if data["paper"] != name:
+            raise results_file.ResultsFileError(
+                f"{path}: field 'paper' is {data['paper']!r}, not {name!r}")
+        profile, src = data["profile"], data["source"]
+        seeds = tuple(src["seeds"]) if src.get("seeds") else None
+        where = results_file.source_path(data, path)
+        if src.get("kind") == "bundle":
+            collected = bundle.load(where).collected(seeds)
+        else:
+            collected = collect(name, profile, seeds, RunStore(where))
+        claims = {c.id: c for c in registry.get(name).claims}
+        items = []
+        for entry in data["claims"]:
+            if entry.get("id") not in claims:
+                raise results_file.ResultsFileError(
+                    f"{path}: claim {entry.get('id')!r} is not in claims.toml any more; "
+                    f"run `ibrep report {name} --profile {profile}` again")
+            items.append(verdict_from_dict(entry, claims[entry["id"]]))
+        return cls(name, profile, collected.store, seeds, collected, items)
 
     # ----------------------------------------------------------------- data access
     @property
@@ -108,7 +147,14 @@ class Results:
         return np.mean(arrays, axis=0)
 
     def arrays(self, experiment: str) -> list[dict[str, np.ndarray]]:
-        return [self.store.arrays(s) for s in self._collected.specs.get(experiment, [])]
+        """One dict of stored arrays per seed (`ctx.save_arrays`); [] with a note from a bundle."""
+        specs = self._collected.specs.get(experiment, [])
+        if specs and self.store is None:
+            print(f"The arrays of `{experiment}` are not in result bundles; this page was rendered "
+                  f"from {self._collected.origin}. Run `ibrep run {self.paper} --profile "
+                  f"{self.profile}` to store them.")
+            return []
+        return [self.store.arrays(s) for s in specs]
 
     def config(self, experiment: str) -> dict[str, Any]:
         return dict(self.replication.config.resolve(self.profile)[experiment].params)
@@ -150,7 +196,7 @@ class Results:
         """Commit, versions, machine, seeds and wall time of the runs behind this page."""
         rows = []
         for exp, specs in self._collected.specs.items():
-            provs = [self.store.provenance(s) for s in specs]
+            provs = self._collected.provenance.get(exp, [])
             first = provs[0] if provs else {}
             rows.append({
                 "experiment": exp,

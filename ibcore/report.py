@@ -3,7 +3,9 @@
 The notebook runs with nbclient in a kernel started from *this* interpreter (a private
 kernelspec pointing at `sys.executable`), so no user-level Jupyter setup is needed. The export
 uses a template derived from JupyterLab's that fetches nothing from a CDN; images are inline.
-Pages are written atomically; `reports/index.html` is rebuilt from the per-paper summaries.
+A page lives at `reports/<profile>/<paper>.html` beside its results file `<paper>.json` (see
+`ibcore.results_file`), which the notebook reads; both are written atomically, and
+`reports/index.html` is rebuilt from the results files of every profile.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import json
 import os
 import sys
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from ibcore import registry
+from ibcore import registry, results_file
+from ibcore.atomic import write_atomic
 from ibcore.claims import VERDICTS, Verdict
+from ibcore.config import PROFILES
+from ibcore.results import Collected
 
 TEMPLATE_DIR = Path(__file__).parent / "report_template"
 KERNEL_NAME = "ibrep-python"
@@ -48,33 +51,6 @@ def reports_dir() -> Path:
     return Path(os.environ.get("IBREP_REPORTS", "reports")).expanduser().resolve()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def _environment(**values: str):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _kernel_manager(spec_dir: Path):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
@@ -91,8 +67,8 @@ def _kernel_manager(spec_dir: Path):
     return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
 
 
-def execute_notebook(source: Path, env: dict[str, str], timeout: int = 1200):
-    """Execute a jupytext notebook file; returns the executed nbformat notebook."""
+def execute_notebook(source: Path, setup: str = "", timeout: int = 1200):
+    """Execute a jupytext notebook file after a hidden `setup` cell; returns the notebook."""
     import jupytext
     import nbformat
     from nbclient import NotebookClient
@@ -101,8 +77,8 @@ def execute_notebook(source: Path, env: dict[str, str], timeout: int = 1200):
     nb = jupytext.read(source)
     # A hidden first cell: tqdm's notebook bars need ipywidgets, which reports do not use.
     quiet = 'import warnings\nwarnings.filterwarnings("ignore", message="IProgress not found")'
-    nb.cells.insert(0, nbformat.v4.new_code_cell(quiet))
-    with tempfile.TemporaryDirectory() as spec_dir, _environment(**env):
+    nb.cells.insert(0, nbformat.v4.new_code_cell(quiet + "\n" + setup))
+    with tempfile.TemporaryDirectory() as spec_dir:
         client = NotebookClient(
             nb, timeout=timeout, km=_kernel_manager(Path(spec_dir)),
             resources={"metadata": {"path": str(source.parent)}},
@@ -128,71 +104,97 @@ def export_html(nb, title: str) -> str:
     return body
 
 
-def summary(paper: str, profile: str, items: list[Verdict]) -> dict:
-    counts = {v: 0 for v in VERDICTS}
-    for item in items:
-        counts[item.verdict] += 1
-    rep = registry.get(paper)
-    return {
-        "paper": paper, "title": rep.config.meta.get("title", paper),
-        "citation": f"{rep.config.meta.get('authors', '')} ({rep.config.meta.get('venue', '')})",
-        "profile": profile, "counts": counts,
-        "mismatches": [v.claim.id for v in items if not v.as_expected],
-        "generated": time.strftime("%Y-%m-%d %H:%M"),
-    }
+class ReportRefused(ReportError):
+    """Rendering would replace a page with one that decides fewer claims (use --force)."""
 
 
 def render(
-    paper: str, profile: str, items: list[Verdict], seeds: tuple[int, ...] | None = None,
-    out_dir: Path | None = None,
+    paper: str, profile: str, items: list[Verdict], collected: Collected,
+    seeds: tuple[int, ...] | None = None, out_dir: Path | None = None, force: bool = False,
 ) -> Path:
-    """Execute and export `paper`'s report; write `<out>/<paper>.html` and its summary JSON."""
+    """Write `<out>/<profile>/<paper>.json` and `.html` from these verdicts and runs.
+
+    The results file is written first (beside its final place, under a temporary name) so the
+    notebook reads it; page and file are renamed into place only when the notebook succeeded.
+    A page that would decide fewer claims than the one in place is refused unless `force`.
+    """
     rep = registry.get(paper)
-    out_dir = out_dir or reports_dir()
+    out_dir = (out_dir or reports_dir()) / profile
     source = rep.directory / "report.py"
     if not source.is_file():
         raise ReportError(f"{source}: missing report notebook")
-    env = {"IBREP_PROFILE": profile, "IBREP_HOME": str(Path(os.environ.get(
-        "IBREP_HOME", "runs")).resolve())}
-    if seeds is not None:
-        env["IBREP_SEEDS"] = json.dumps(list(seeds))
-    nb = execute_notebook(source, env)
-    page = export_html(nb, f"ibrep — {rep.config.meta.get('title', paper)} ({profile})")
-    target = out_dir / f"{paper}.html"
-    write_atomic(out_dir / f"{paper}.json", json.dumps(summary(paper, profile, items), indent=1))
-    write_atomic(target, page)
-    write_index(out_dir)
-    return target
+    target = results_file.results_path(rep.name, profile, out_dir.parent)
+    page_path = target.with_suffix(".html")
+    data = results_file.record(rep.name, profile, items, collected, target, seeds)
+    if target.is_file() and not force:
+        try:
+            before = results_file.decided(results_file.read(target, results_file.SUMMARY))
+        except results_file.ResultsFileError:
+            before = 0  # an unreadable file is no page worth keeping
+        if results_file.decided(data) < before:
+            raise ReportRefused(
+                f"{page_path}: not replaced — the new page would decide "
+                f"{results_file.decided(data)} claim(s), the one in place decides {before} "
+                f"({collected.n_missing} run(s) missing from {collected.origin}). Run the "
+                f"missing runs (`ibrep run {rep.name} --profile {profile}`) or pass --force.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".json")
+    os.close(fd)
+    try:
+        Path(tmp).write_text(json.dumps(data, indent=1))
+        setup = f"import ibcore.notebook\nibcore.notebook.use_results_file({tmp!r})"
+        nb = execute_notebook(source, setup)
+        page = export_html(nb, f"ibrep — {rep.config.meta.get('title', paper)} ({profile})")
+        write_atomic(page_path, page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    write_index(out_dir.parent)
+    return page_path
+
+
+def _index_rows(out_dir: Path, profile: str) -> list[str]:
+    rows = []
+    for path in sorted((out_dir / profile).glob("*.json")):
+        try:
+            s = results_file.read(path, results_file.SUMMARY)
+        except results_file.ResultsFileError:
+            continue
+        counts = s["counts"]
+        cells = "".join(f'<td class="v-{v}">{counts.get(v, 0)}</td>' for v in VERDICTS)
+        href = f"{profile}/{path.stem}.html"
+        rows.append(
+            f'<tr><td><a href="{html.escape(href)}">{html.escape(s["paper"])}</a></td>'
+            f"<td>{html.escape(s['title'])}<br><small>{html.escape(s.get('citation', ''))}"
+            f"</small></td>{cells}<td>{html.escape(str(s.get('generated', '')))}</td></tr>"
+        )
+    return rows
 
 
 def write_index(out_dir: Path) -> Path:
-    """`index.html`: every rendered replication with its verdict counts, plus other pages."""
-    rows = []
-    for path in sorted(out_dir.glob("*.json")):
-        try:
-            s = json.loads(path.read_text())
-            counts = s["counts"]
-        except (ValueError, KeyError):
-            continue
-        cells = "".join(f'<td class="v-{v}">{counts.get(v, 0)}</td>' for v in VERDICTS)
-        rows.append(
-            f'<tr><td><a href="{html.escape(s["paper"])}.html">{html.escape(s["paper"])}</a></td>'
-            f"<td>{html.escape(s['title'])}<br><small>{html.escape(s['citation'])}</small></td>"
-            f"<td>{html.escape(s['profile'])}</td>{cells}<td>{html.escape(s['generated'])}</td></tr>"
-        )
-    extras = [p.name for p in sorted(out_dir.glob("*.html"))
-              if p.stem not in {r.stem for r in out_dir.glob('*.json')} and p.name != "index.html"]
+    """`index.html`: every paper under every profile that has results, plus the other pages."""
+    head = "".join(f"<th>{v.replace('_', ' ')}</th>" for v in VERDICTS)
+    sections = []
+    for profile in sorted(PROFILES, key=lambda p: -PROFILES.index(p)):  # paper, quick, smoke
+        rows = _index_rows(out_dir, profile)
+        if rows:
+            sections.append(
+                f"<h2>Profile <code>{profile}</code></h2><table class=\"ibrep\"><tr>"
+                f"<th>replication</th><th>paper</th>{head}<th>generated</th></tr>"
+                f"{''.join(rows)}</table>")
+    extras = [p.name for p in sorted(out_dir.glob("*.html")) if p.name != "index.html"]
     extra_html = "".join(
         f'<li><a href="{html.escape(n)}">{html.escape(n)}</a></li>' for n in extras
     )
-    head = "".join(f"<th>{v.replace('_', ' ')}</th>" for v in VERDICTS)
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>ibrep — reports</title>{STYLE}</head><body>
 <h1>ibrep — replication reports</h1>
 <p>Each page checks a paper's claims against the published numbers within a stated tolerance.
-Verdict counts per replication (the profile each page was rendered with):</p>
-<table class="ibrep"><tr><th>replication</th><th>paper</th><th>profile</th>{head}
-<th>generated</th></tr>{''.join(rows)}</table>
+Verdict counts per replication, for every profile that has results (profiles differ in size:
+<code>paper</code> is the paper's own scale, <code>quick</code> a reduced one, <code>smoke</code>
+a seconds-long test of the pipeline):</p>
+{''.join(sections) or '<p><em>No results yet.</em></p>'}
 {'<h2>Other pages</h2><ul>' + extra_html + '</ul>' if extras else ''}
 </body></html>
 """

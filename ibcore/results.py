@@ -1,9 +1,11 @@
-"""Gather a profile's stored runs and turn them into verdicts (no computation is redone here)."""
+"""Gather a profile's finished runs and turn them into verdicts (no computation is redone here).
+
+Runs come from the run store (`collect`) or from a result bundle (`ibcore.bundle`); both give a
+`Collected`, so verdicts, reports and the offline check do not care which.
+"""
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +17,26 @@ from ibcore.store import RunSpec, RunStore
 
 @dataclass
 class Collected:
-    """Per experiment: the finished runs' specs and metrics, and which runs are missing."""
+    """Per experiment: the finished runs' specs, metrics and provenance, and the missing runs.
+
+    `origin` says where they came from ("store <home>" or "bundle <file>"); `store` is the run
+    store that holds their arrays, None for a bundle (bundles carry no arrays).
+    """
 
     specs: dict[str, list[RunSpec]] = field(default_factory=dict)
     metrics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     missing: dict[str, list[RunSpec]] = field(default_factory=dict)
+    provenance: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    origin: str = ""
+    store: RunStore | None = None
+
+    @property
+    def n_done(self) -> int:
+        return sum(len(v) for v in self.specs.values())
+
+    @property
+    def n_missing(self) -> int:
+        return sum(len(v) for v in self.missing.values())
 
 
 def collect(
@@ -27,7 +44,7 @@ def collect(
 ) -> Collected:
     """Load every finished run of the profile. An experiment counts only with all its seeds."""
     store = store or RunStore()
-    out = Collected()
+    out = Collected(origin=f"store {store.home}", store=store)
     for spec in plan(paper, profile, seeds):
         if store.is_done(spec):
             out.specs.setdefault(spec.experiment, []).append(spec)
@@ -38,6 +55,7 @@ def collect(
             del out.specs[exp]
             continue
         out.metrics[exp] = [store.metrics(s) for s in out.specs[exp]]
+        out.provenance[exp] = [store.provenance(s) for s in out.specs[exp]]
     return out
 
 
@@ -56,17 +74,6 @@ def verdicts(
             v.note = f"{len(missing)} run(s) of '{claim.experiment}' missing from the store"
         out.append(v)
     return out
-
-
-def save_verdicts(paper: str, profile: str, items: list[Verdict], store: RunStore | None = None):
-    """Write `<home>/<paper>/verdicts-<profile>.json` atomically; returns its path."""
-    store = store or RunStore()
-    path = store.home / paper / f"verdicts-{profile}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps([v.to_dict() for v in items], indent=1))
-    os.replace(tmp, path)
-    return path
 
 
 def format_number(x: Any) -> str:

@@ -12,9 +12,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
-    """Fresh IBREP_HOME and IBREP_REPORTS under tmp_path; returns tmp_path."""
+    """Fresh IBREP_HOME, IBREP_REPORTS and IBREP_RESULTS under tmp_path; returns tmp_path."""
     monkeypatch.setenv("IBREP_HOME", str(tmp_path / "runs"))
     monkeypatch.setenv("IBREP_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setenv("IBREP_RESULTS", str(tmp_path / "results"))
     return tmp_path
 
 

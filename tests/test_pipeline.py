@@ -140,7 +140,7 @@ def test_malformed_config_exits_2_naming_the_file(toy, capsys):
 def test_report_is_self_contained_and_indexed(toy):
     assert main(["replicate", "toy", "--profile", "smoke", "--quiet"]) == 0
     reports = Path(os.environ["IBREP_REPORTS"])
-    page = (reports / "toy.html").read_text()
+    page = (reports / "smoke" / "toy.html").read_text()
     assert "slope_near_two" in page and "v-reproduced" in page
     assert "data:image/png;base64" in page
     external = re.findall(r'<script[^>]+src="https?:|<link[^>]+href="https?:', page)
@@ -149,7 +149,7 @@ def test_report_is_self_contained_and_indexed(toy):
     assert "Deviations from the paper" in page and "Provenance" in page
     assert page.index("slope_near_two") < page.index("Deviations from the paper")
     index = (reports / "index.html").read_text()
-    assert 'href="toy.html"' in index
+    assert 'href="smoke/toy.html"' in index
 
 
 def test_failing_report_leaves_no_half_written_page(toy, capsys):
@@ -158,7 +158,7 @@ def test_failing_report_leaves_no_half_written_page(toy, capsys):
     assert main(["report", "toy", "--profile", "smoke"]) == 2
     assert "boom in cell" in capsys.readouterr().err
     reports = Path(os.environ["IBREP_REPORTS"])
-    assert not reports.exists() or not list(reports.glob("*toy*"))
+    assert not reports.exists() or not list(reports.rglob("*toy*"))
 
 
 def test_status_lists_missing_and_done(toy, capsys):
@@ -166,4 +166,4 @@ def test_status_lists_missing_and_done(toy, capsys):
     capsys.readouterr()
     assert main(["status", "toy", "--profile", "smoke"]) == 0
     out = capsys.readouterr().out
-    assert "1 done, 0 failed, 2 missing" in out
+    assert "1/3 done (1 done, 0 failed, 2 missing)" in out

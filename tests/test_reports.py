@@ -1,0 +1,96 @@
+"""Per-profile pages and results files: nothing to report, fewer decided claims, bundles, index."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from ibcore.cli import main
+from ibcore.notebook import Results
+from ibcore.report import write_index
+
+RUN = ["run", "toy", "--profile", "smoke", "--jobs", "1", "--quiet"]
+
+
+def reports() -> Path:
+    return Path(os.environ["IBREP_REPORTS"])
+
+
+def test_report_with_no_runs_and_no_bundle_writes_nothing(toy, capsys):
+    committed = reports() / "smoke"
+    committed.mkdir(parents=True)
+    (committed / "toy.html").write_text("<p>committed page</p>")
+    (committed / "toy.json").write_text('{"counts": {"reproduced": 3}}')
+    assert main(["report", "toy", "--profile", "smoke"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to report" in err and "ibrep run toy --profile smoke" in err
+    assert (committed / "toy.html").read_text() == "<p>committed page</p>"
+    assert sorted(p.name for p in reports().rglob("*")) == ["smoke", "toy.html", "toy.json"]
+
+
+def test_results_file_holds_every_claim_and_the_notebook_reads_it(toy):
+    assert main(["replicate", "toy", "--profile", "smoke", "--jobs", "1", "--quiet"]) == 0
+    path = reports() / "smoke" / "toy.json"
+    data = json.loads(path.read_text())
+    assert data["profile"] == "smoke" and data["counts"]["reproduced"] == 3
+    assert data["source"]["kind"] == "store" and data["source"]["runs"] == 3
+    first = data["claims"][0]
+    assert first["id"] == "slope_near_two" and first["n"] == 2 and len(first["values"]) == 2
+    assert first["verdict"] == "reproduced" and len(first["ci"]) == 2
+    # the notebook shows the file's verdicts, it does not decide them again
+    data["claims"][0]["verdict"] = "inconclusive"
+    path.write_text(json.dumps(data))
+    loaded = Results.load("toy", "smoke")
+    assert loaded.verdict_list[0].verdict == "inconclusive"
+    assert loaded.metrics("fit")[0]["slope"] == first["values"][0]  # the same runs
+    assert len(loaded.arrays("fit")) == 2  # rendered from the store: arrays are there
+
+
+def test_page_with_fewer_decided_claims_is_refused_unless_forced(toy, capsys):
+    assert main(["replicate", "toy", "--profile", "smoke", "--jobs", "1", "--quiet"]) == 0
+    page = reports() / "smoke" / "toy.html"
+    before = page.read_bytes()
+    shutil.rmtree(Path(os.environ["IBREP_HOME"]) / "toy" / "curve")  # one experiment lost
+    capsys.readouterr()
+    assert main(["report", "toy", "--profile", "smoke"]) == 1
+    err = capsys.readouterr().err
+    assert "not replaced" in err and "decide 2 claim(s)" in err and "--force" in err
+    assert page.read_bytes() == before
+    assert main(["report", "toy", "--profile", "smoke", "--force"]) == 0
+    counts = json.loads((reports() / "smoke" / "toy.json").read_text())["counts"]
+    assert counts["not_run"] == 1 and counts["reproduced"] == 2
+
+
+def test_report_renders_from_a_bundle_when_the_store_is_empty(toy, monkeypatch, tmp_path, capsys):
+    assert main(RUN) == 0
+    assert main(["bundle", "toy", "--profile", "smoke"]) == 0
+    monkeypatch.setenv("IBREP_HOME", str(tmp_path / "empty"))
+    assert main(["report", "toy", "--profile", "smoke"]) == 0
+    assert "rendering from the bundle" in capsys.readouterr().err
+    data = json.loads((reports() / "smoke" / "toy.json").read_text())
+    assert data["source"]["kind"] == "bundle" and data["counts"]["reproduced"] == 3
+    assert data["source"]["path"] == os.path.relpath(
+        Path(os.environ["IBREP_RESULTS"]) / "smoke" / "toy.json.gz", reports() / "smoke")
+    page = (reports() / "smoke" / "toy.html").read_text()
+    assert "data:image/png;base64" in page  # the figure came from the bundled metrics
+    loaded = Results.load("toy", "smoke")
+    capsys.readouterr()
+    assert loaded.arrays("fit") == []
+    assert "not in result bundles" in capsys.readouterr().out
+
+
+def test_index_lists_every_paper_under_every_profile(toy):
+    for profile, reproduced in (("smoke", 3), ("paper", 1)):
+        folder = reports() / profile
+        folder.mkdir(parents=True)
+        (folder / "toy.json").write_text(json.dumps({
+            "paper": "toy", "profile": profile, "title": "Toy", "citation": "c",
+            "counts": {"reproduced": reproduced}, "generated": "now"}))
+    (reports() / "atlas.html").write_text("<p>atlas</p>")
+    index = write_index(reports()).read_text()
+    assert 'href="smoke/toy.html"' in index and 'href="paper/toy.html"' in index
+    assert index.index("Profile <code>paper</code>") < index.index("Profile <code>smoke</code>")
+    assert "Profile <code>quick</code>" not in index
+    assert 'href="atlas.html"' in index
