@@ -3,19 +3,23 @@
 Executors only decide *where* a run executes; each run seeds itself and pins its threads, so
 all executors produce byte-identical metrics. Workers write to the shared run store themselves
 (atomic rename + `done` marker), so a sweep killed at any point loses at most the runs in flight.
+Local workers watch the coordinating process (`ibcore.lifeline`) and exit when it dies.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from tqdm.auto import tqdm
 
+from ibcore import lifeline
 from ibcore.runner import Outcome, execute
+from ibcore.status import format_duration
 from ibcore.store import RunSpec, RunStore
 
 EXECUTORS = ("serial", "process", "ray")
@@ -26,6 +30,22 @@ def _bar(total: int, show: bool | None, desc: str) -> tqdm:
     return tqdm(total=total, desc=desc, disable=not show, unit="run")
 
 
+class ProgressLines:
+    """'k/n runs finished, ≈ T left' lines, at most one per `every` seconds (and the last)."""
+
+    def __init__(self, total: int, log: Callable[[str], None], every: float = 60.0) -> None:
+        self.total, self.log, self.every = total, log, every
+        self.start = self.last = time.monotonic()
+
+    def update(self, finished: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and finished < self.total:
+            return
+        self.last = now
+        left = (now - self.start) / finished * (self.total - finished)
+        self.log(f"{finished}/{self.total} runs finished, ≈ {format_duration(left)} left")
+
+
 def _serial(specs, home, show, on_done):
     for spec in specs:
         on_done(execute(spec, home, "serial", show_progress=show))
@@ -34,7 +54,9 @@ def _serial(specs, home, show, on_done):
 def _process(specs, home, show, on_done, jobs):
     # spawn: a fresh interpreter per worker, so no inherited torch thread pools or RNG state
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    # each worker exits when this process dies, instead of lingering re-parented to init
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=lifeline.watch,
+                             initargs=lifeline.coordinator()) as pool:
         futures = {pool.submit(execute, s, home, "process", False): s for s in specs}
         for fut in as_completed(futures):
             try:
@@ -74,6 +96,8 @@ def run_sweep(
     bar = _bar(len(todo), show_progress, f"{len(todo)} runs ({executor})")
     counts = {"done": 0, "failed": 0}
     slots = 1 if executor == "serial" else max(1, jobs)
+    # without a terminal (a log file, nohup) the bar is off: a progress line at most once a minute
+    lines = ProgressLines(len(todo), log) if bar.disable and show_progress is None else None
 
     def on_done(outcome: Outcome) -> None:
         outcomes.append(outcome)
@@ -82,6 +106,8 @@ def run_sweep(
         bar.set_postfix(done=counts["done"], running=running, failed=counts["failed"],
                         refresh=False)
         bar.update(1)
+        if lines is not None:
+            lines.update(counts["done"] + counts["failed"])
         if outcome.status == "failed":
             first = outcome.error.splitlines()[0] if outcome.error else "error"
             log(f"FAILED {outcome.spec.label}: {first}")
