@@ -134,9 +134,10 @@ def _print_table(paper: str, profile: str, items) -> int:
     from ibcore.results import verdict_rows
 
     rows = verdict_rows(items)
-    cols = ["claim", "published", "ours (mean [95% CI])", "seeds", "verdict", "expected"]
+    cols = ["claim", "kind", "published", "ours", "seeds", "verdict", "expected"]
     widths = {c: min(44, max(len(c), *(len(r[c]) for r in rows))) for c in cols}
-    print(f"\n{paper} — profile '{profile}'")
+    print(f"\n{paper} — profile '{profile}' (ours: mean over seeds [95 % interval: t-interval, "
+          "widened by a studentized bootstrap from 5 seeds on])")
     print("  ".join(c.ljust(widths[c]) for c in cols))
     mismatches = 0
     for r in rows:
@@ -164,8 +165,11 @@ def cmd_list(args) -> int:
                 print(f"    {profile:6s} no report yet")
                 continue
             data = results_file.read(path, results_file.SUMMARY)
-            print(f"    {profile:6s} reported {data.get('generated', '?')}: " + ", ".join(
-                f"{k} {n}" for k, n in sorted(data["counts"].items()) if n))
+            said = {name: ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in table.items())
+                    for name, table in (("paper", data["counts"]),
+                                        ("checks", data.get("checks") or {}))}
+            print(f"    {profile:6s} reported {data.get('generated', '?')}: paper claims: "
+                  f"{said['paper']}; checks: {said['checks'] or 'none'}")
     planned = [p for p in registry.PLANNED.values() if p not in registry.available()]
     if planned:
         print("planned, not implemented yet: " + ", ".join(planned))

@@ -1,7 +1,8 @@
 """The results file `reports/<profile>/<paper>.json`: a profile's verdicts, computed once.
 
 `ibrep report` writes it beside the page; the page's notebook (through `ibcore.notebook.Results`)
-and the reports index read it. It holds the paper's title and citation, the verdict counts, every
+and the reports index read it. It holds the paper's title and citation, the verdict counts
+(`counts` of the paper's published claims, `checks` of the self-consistency checks), every
 claim as `Verdict.to_dict()` (id, verdict, values, ci, n, …), and where the runs came from
 (`source`: the run store or a bundle, as a path relative to this file, plus any seed override),
 so the notebook can load the same metrics for its figures.
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ibcore import registry
-from ibcore.claims import VERDICTS, Verdict
-from ibcore.results import Collected
+from ibcore.claims import Verdict
+from ibcore.results import Collected, verdict_counts
 
 DECIDED = ("reproduced", "not_reproduced", "inconclusive")
 SUMMARY = {"paper": str, "profile": str, "title": str, "counts": dict}  # what the index needs
@@ -43,14 +44,12 @@ def record(
 ) -> dict[str, Any]:
     """The content of `path` for these verdicts, computed from `collected`."""
     rep = registry.get(paper)
-    counts = {v: 0 for v in VERDICTS}
-    for item in items:
-        counts[item.verdict] += 1
     kind, _, where = collected.origin.partition(" ")
     return {
         "paper": rep.name, "title": rep.config.meta.get("title", rep.name),
         "citation": f"{rep.config.meta.get('authors', '')} ({rep.config.meta.get('venue', '')})",
-        "profile": profile, "counts": counts,
+        "profile": profile, "counts": verdict_counts(items, "paper"),
+        "checks": verdict_counts(items, "check"),
         "mismatches": [v.claim.id for v in items if not v.as_expected],
         "generated": time.strftime("%Y-%m-%d %H:%M"),
         "source": {"kind": kind, "path": _relative(Path(where), path.parent),
@@ -80,5 +79,7 @@ def source_path(data: dict[str, Any], path: Path) -> Path:
 
 
 def decided(data: dict[str, Any]) -> int:
-    """How many claims a results file decides (reproduced, not reproduced or inconclusive)."""
-    return sum(int(data["counts"].get(v, 0)) for v in DECIDED)
+    """How many claims (paper claims and checks) a results file decides: reproduced, not
+    reproduced or inconclusive."""
+    return sum(int(table.get(v, 0)) for table in (data["counts"], data.get("checks") or {})
+               for v in DECIDED)
