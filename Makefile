@@ -15,7 +15,7 @@ PAPERS := saxe achille hu mao gupta
 RUN_OPTS := --profile $(PROFILE) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) \
             $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(RAY_ADDRESS),--address $(RAY_ADDRESS))
 
-.PHONY: setup test lint replicate-all reports check clean atlas benchmarks $(addprefix replicate-,$(PAPERS))
+.PHONY: setup test lint replicate-all reports bundles check check-offline clean atlas benchmarks $(addprefix replicate-,$(PAPERS))
 
 setup: $(VENV)/.installed
 
@@ -42,8 +42,15 @@ reports: setup
 	@for p in $$($(IBREP) list --names); do \
 	  $(IBREP) report $$p --profile $(PROFILE) || exit 1; done
 
+bundles: setup
+	@for p in $$($(IBREP) list --names); do \
+	  $(IBREP) bundle $$p --profile $(PROFILE) || exit 1; done
+
 check: setup
 	$(IBREP) check $(RUN_OPTS)
+
+check-offline: setup
+	$(IBREP) check --offline --all-bundles
 
 atlas: setup
 	$(IBREP) atlas --profile $(PROFILE) --jobs $(JOBS)

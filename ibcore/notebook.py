@@ -153,9 +153,9 @@ class Results:
         """One dict of stored arrays per seed (`ctx.save_arrays`); [] with a note from a bundle."""
         specs = self._collected.specs.get(experiment, [])
         if specs and self.store is None:
-            print(f"The arrays of `{experiment}` are not in result bundles; this page was rendered "
-                  f"from {self._collected.origin}. Run `ibrep run {self.paper} --profile "
-                  f"{self.profile}` to store them.")
+            print(f"The arrays of `{experiment}` are not in result bundles, and this page was "
+                  f"rendered from one: run `ibrep run {self.paper} --profile {self.profile}` to "
+                  "store them and render again.")
             return []
         return [self.store.arrays(s) for s in specs]
 
