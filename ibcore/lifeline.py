@@ -5,11 +5,12 @@ thread then checks every second that the coordinator still exists and exits the 
 (`os._exit`, so no lock or pending pipe can hold it up) within about a second of its death. The
 run it was executing stays unfinished (no `done` marker) and is redone by the next sweep.
 
-Why a watchdog thread and not `prctl(PR_SET_PDEATHSIG)`: the signal is Linux-only, it fires when
-the *thread* that created the child exits rather than the process (a process pool may start
-replacement workers from a helper thread), and it cannot cover Ray workers, whose parent is the
-raylet, not the coordinator. The pid is checked together with its creation time, so a reused pid
-is not mistaken for the coordinator, and a zombie (killed, not yet reaped) counts as dead.
+Why a watchdog thread and not `prctl(PR_SET_PDEATHSIG)`: the signal is Linux-only, and it fires
+when the *thread* that created the child exits rather than the process (a process pool may
+start replacement workers from a helper thread); the thread works on any POSIX system and
+watches any process, not only the parent. The pid is checked together with its creation time,
+so a reused pid is not mistaken for the coordinator, and a zombie (killed, not yet reaped)
+counts as dead. (Local Ray workers need none: Ray ends them when its driver dies.)
 """
 
 from __future__ import annotations

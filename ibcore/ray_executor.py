@@ -6,8 +6,9 @@ so results are byte-identical to a serial sweep. Workers write to the run store 
 (a shared file system), and every node needs this package installed at the same commit.
 A task whose worker dies (SIGKILL, node loss) is not retried by Ray; it is recorded as failed and
 its run stays unfinished, so rerunning the sweep executes exactly the missing runs.
-On a local instance (no address), each worker watches the driver (`ibcore.lifeline`) and exits
-when it dies; on a cluster the driver's pid means nothing to the nodes, so there is no watch.
+When the driver of a local instance dies (even `kill -9`), Ray's own fate sharing ends the raylet
+and with it the workers within seconds (a test checks this), so they need no watch of their own
+(`ibcore.lifeline` is for the process pool).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ibcore import lifeline
 from ibcore.runner import Outcome, execute
 from ibcore.store import RunSpec, RunStore
 
@@ -35,15 +35,6 @@ def _ray():
             "--executor ray needs Ray: pip install '.[ray]' (or: pip install ray)"
         ) from None
     return ray
-
-
-def execute_watched(
-    spec: RunSpec, home: str, driver: tuple[int, float] | None = None
-) -> Outcome:
-    """`runner.execute` in a Ray worker that first starts watching the driver process."""
-    if driver is not None:
-        lifeline.watch(*driver)
-    return execute(spec, home, "ray", False)
 
 
 def run_on_ray(
@@ -66,9 +57,8 @@ def run_on_ray(
         else:
             ray.init(num_cpus=jobs, **options)
     try:
-        task = ray.remote(num_cpus=1, max_retries=0)(execute_watched)
-        driver = None if address else lifeline.coordinator()
-        pending = {task.remote(spec, home, driver): spec for spec in specs}
+        task = ray.remote(num_cpus=1, max_retries=0)(execute)
+        pending = {task.remote(spec, home, "ray", False): spec for spec in specs}
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             spec = pending.pop(ready[0])

@@ -3,7 +3,7 @@
 Executors only decide *where* a run executes; each run seeds itself and pins its threads, so
 all executors produce byte-identical metrics. Workers write to the shared run store themselves
 (atomic rename + `done` marker), so a sweep killed at any point loses at most the runs in flight.
-Local workers watch the coordinating process (`ibcore.lifeline`) and exit when it dies.
+Process-pool workers watch the coordinating process (`ibcore.lifeline`) and exit when it dies.
 """
 
 from __future__ import annotations

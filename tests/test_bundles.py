@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from ibcore import bundle
 from ibcore.cli import main
 from ibcore.results import collect, verdicts
@@ -100,3 +102,14 @@ def test_bundle_keeps_an_experiment_only_with_all_its_seeds(toy):
     found = bundle.Bundle(Path("x.json.gz"), full).collected()
     assert "fit" not in found.metrics and [s.seed for s in found.missing["fit"]] == [0]
     assert found.metrics["curve"] == collect("toy", "smoke").metrics["curve"]
+
+
+def test_bundle_over_5_mb_is_refused_and_nothing_is_written(toy, capsys):
+    assert main(RUN) == 0
+    content = bundle.build("toy", "smoke")
+    # hex of random bytes: 4 bits of entropy per character, so ~6 MB after gzip
+    content["runs"][0]["metrics"]["noise"] = os.urandom(6 * 1024 * 1024).hex()
+    path = bundle_file()
+    with pytest.raises(bundle.BundleError, match="bundle would be .* over the 5 MB limit"):
+        bundle.write(content, path)
+    assert not path.parent.exists() or list(path.parent.iterdir()) == []

@@ -120,7 +120,7 @@ def test_killed_ray_worker_then_rerun_only_runs_the_missing(toy, tmp_path):
     pytest.importorskip("ray")
     set_smoke(toy, "sleep_s = 2.0\n")
     proc = start_sweep(tmp_path, "--executor", "ray")
-    workers = workers_of(proc, "ray::execute_watched")
+    workers = workers_of(proc, "ray::execute")
     assert workers, "no Ray worker found"
     os.kill(workers[0].pid, signal.SIGKILL)
     out, err = proc.communicate(timeout=120)
@@ -129,7 +129,7 @@ def test_killed_ray_worker_then_rerun_only_runs_the_missing(toy, tmp_path):
 
 
 @pytest.mark.parametrize("executor, marker", [("process", "spawn_main"),
-                                              ("ray", "ray::execute_watched")])
+                                              ("ray", "ray::execute")])
 def test_workers_exit_when_the_coordinator_is_killed(toy, tmp_path, executor, marker):
     if executor == "ray":
         pytest.importorskip("ray")
