@@ -20,7 +20,10 @@ from ibcore.grids import expand_grids
 
 PROFILES = ("smoke", "quick", "paper")
 DEFAULT_PROFILE = "quick"
-RESERVED_KEYS = {"seeds": (int, list), "skip": (bool,)}
+# Keys every experiment may set that are not passed to its run function: its seeds, whether a
+# profile skips it, and whether its numbers are independent of the seed (closed forms, exact
+# computations: their claims are decided by value, not by an interval over seeds).
+RESERVED_KEYS = {"seeds": (int, list), "skip": (bool,), "deterministic": (bool,)}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class ExperimentConfig:
     params: dict[str, Any]
     seeds: tuple[int, ...]
     skip: bool
+    deterministic: bool = False
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -96,7 +100,8 @@ class ReplicationConfig:
             where = f"{self.path}: profile '{profile}', experiment '{name}'"
             seeds = parse_seeds(params.pop("seeds", 1), where)
             skip = bool(params.pop("skip", False))
-            resolved[name] = ExperimentConfig(name, params, seeds, skip)
+            deterministic = bool(params.pop("deterministic", False))
+            resolved[name] = ExperimentConfig(name, params, seeds, skip, deterministic)
         return resolved
 
 
@@ -105,7 +110,7 @@ def parse_config(data: dict[str, Any], path: Path) -> ReplicationConfig:
     unknown_top = set(data) - {"meta", "base", "profiles", "grid"}
     if unknown_top:
         raise ConfigError(f"{path}: unknown top-level table(s) {sorted(unknown_top)}")
-    data = expand_grids(data, path)
+    data = expand_grids(data, path, RESERVED_KEYS)
     base = data.get("base")
     if not isinstance(base, dict) or not base:
         raise ConfigError(f"{path}: needs a [base.<experiment>] table or a [grid.<g>] table")

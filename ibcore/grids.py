@@ -9,16 +9,22 @@ override to the cells with one axis value) and one cell with `[profiles.<p>.<exp
 
 Strings may hold `{axis}` placeholders (Python `str.format` syntax, `{{` for a literal brace);
 a string that is exactly one placeholder takes the axis value with its type (`depth = "{depth}"`
-gives the int). `expand_grids` turns the grids into plain `[base.*]` and `[profiles.*.*]`
-tables, so everything downstream (validation, `resolve`, run keys) sees ordinary experiments.
+gives the int). A value written `{ expr = "…" }` is computed: arithmetic (+ − × / **) on
+numbers and placeholders' names, with `round`, `sqrt`, `abs`, `min`, `max`. `expand_grids`
+turns the grids into plain `[base.*]` and `[profiles.*.*]` tables, so everything downstream
+(validation, `resolve`, run keys) sees ordinary experiments.
 See docs/CONTRACTS.md for an example.
 """
 
 from __future__ import annotations
 
+import ast
 import itertools
+import math
+import operator
 import re
 import string
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +47,55 @@ def _dig(context: dict[str, Any], dotted: str) -> Any:
     return value
 
 
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "round": round, "sqrt": math.sqrt, "abs": abs, "min": min, "max": max,
+}
+
+
+def _evaluate(node: ast.AST, context: dict[str, Any]) -> Any:
+    """Value of an arithmetic expression tree; anything but the allowed forms is a ValueError."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return node.value
+    if isinstance(node, ast.Name | ast.Attribute):
+        return _dig(context, ast.unparse(node))
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.left, context),
+                                         _evaluate(node.right, context))
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.operand, context))
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in _FUNCTIONS and not node.keywords):
+        return _FUNCTIONS[node.func.id](*(_evaluate(a, context) for a in node.args))
+    raise ValueError(f"'{ast.unparse(node)}' is not arithmetic on numbers and names "
+                     f"(functions: {', '.join(_FUNCTIONS)})")
+
+
+def compute(expression: Any, context: dict[str, Any], where: str) -> Any:
+    """The value of `{ expr = "…" }`: arithmetic on numbers and the names of `context`."""
+    if not isinstance(expression, str):
+        raise ConfigError(f"{where}: expr must be a string, got {expression!r}")
+    try:
+        return _evaluate(ast.parse(expression, mode="eval").body, context)
+    except (KeyError, AttributeError) as exc:
+        raise ConfigError(f"{where}: expr {expression!r} names nothing known ({exc})") from None
+    except (SyntaxError, ValueError, TypeError, ArithmeticError) as exc:
+        raise ConfigError(f"{where}: expr {expression!r} cannot be computed: {exc}") from None
+
+
 def fill(value: Any, context: dict[str, Any], where: str) -> Any:
     """Fill `{name}` placeholders in every string of `value` (recursing into lists and tables).
 
-    A string that is exactly one placeholder becomes the named value itself, keeping its type.
-    An unknown name is a ConfigError naming `where` and the placeholder.
+    A string that is exactly one placeholder becomes the named value itself, keeping its type;
+    a table `{ expr = "…" }` becomes the value of the expression (see `compute`). An unknown
+    name is a ConfigError naming `where` and the placeholder.
     """
+    if isinstance(value, dict) and set(value) == {"expr"}:
+        return compute(value["expr"], context, where)
     if isinstance(value, dict):
         return {k: fill(v, context, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, list):
@@ -166,12 +215,15 @@ def parse_grid(gname: str, raw: Any, path: Path) -> Grid:
                 parse_per(raw.get("per"), axes, where), raw.get("cells", {}))
 
 
-def expand_grids(data: dict[str, Any], path: Path) -> dict[str, Any]:
+def expand_grids(
+    data: dict[str, Any], path: Path, reserved: Collection[str] = ()
+) -> dict[str, Any]:
     """A config.toml's data with every `[grid.*]` replaced by the plain experiments it makes.
 
     Experiments from `[base.*]` come first, then each grid's in product order. A grid's name
     may not be an experiment's name; profile tables named after a grid apply to all its cells
-    (before the cell's own profile table). Returns a new dict; `data` is not changed.
+    (before the cell's own profile table) and may set the cells' keys and the `reserved` ones
+    (seeds, skip, …). Returns a new dict; `data` is not changed.
     """
     grids_raw = data.get("grid", {})
     if not grids_raw:
@@ -194,7 +246,7 @@ def expand_grids(data: dict[str, Any], path: Path) -> dict[str, Any]:
         if not isinstance(tables, dict):
             profiles[profile] = tables  # parse_config reports it
             continue
-        profiles[profile] = _expand_profile(profile, tables, members, base, path)
+        profiles[profile] = _expand_profile(profile, tables, members, base, reserved, path)
     return {**{k: v for k, v in data.items() if k != "grid"}, "base": base, "profiles": profiles}
 
 
@@ -203,6 +255,7 @@ def _expand_profile(
     tables: dict[str, Any],
     members: dict[str, tuple[Grid, Cells]],
     base: dict[str, dict[str, Any]],
+    reserved: Collection[str],
     path: Path,
 ) -> dict[str, Any]:
     """One profile's tables with grid-wide overrides spread onto the grid's cells."""
@@ -219,7 +272,7 @@ def _expand_profile(
         for name, (cell, _) in cells.items():
             merged = {**overall, **per_overrides(per, cell)}
             for key in merged:
-                if key not in base[name] and key not in ("seeds", "skip"):
+                if key not in base[name] and key not in reserved:
                     raise ConfigError(f"{where}, key '{key}': unknown key (experiment '{name}' "
                                       "of the grid does not declare it)")
             out[name] = {**fill(merged, cell, where), **tables.get(name, {})}

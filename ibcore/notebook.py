@@ -21,7 +21,7 @@ import numpy as np
 from ibcore import registry
 from ibcore.claims import Verdict
 from ibcore.config import DEFAULT_PROFILE
-from ibcore.results import Collected, collect, verdict_rows, verdicts
+from ibcore.results import Collected, collect, verdict_rows, verdict_summary, verdicts
 from ibcore.store import RunStore
 
 matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
@@ -120,17 +120,23 @@ class Results:
     # ----------------------------------------------------------------- standard sections
     def verdict_table(self) -> None:
         """The verdict table: claim, published, ours ± CI, verdict, expected."""
-        counts = {}
-        for v in self._verdicts:
-            counts[v.verdict] = counts.get(v.verdict, 0) + 1
-        summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+        papers = [v for v in self._verdicts if v.claim.kind == "paper"]
+        checks = [v for v in self._verdicts if v.claim.kind == "check"]
+        summary = verdict_summary(papers)
         # claims checked under this profile first, then the not-run ones (file order within each)
-        ordered = sorted(self._verdicts, key=lambda v: v.verdict == "not_run")
-        rows = verdict_rows(ordered)
+        def table(items: list[Verdict]) -> str:
+            ordered = sorted(items, key=lambda v: v.verdict == "not_run")
+            return html_table(verdict_rows(ordered), css_for={"verdict": "v-", "expected": "v-"})
+
         _display_html(
-            f"<p><b>Profile:</b> <code>{html.escape(self.profile)}</code> — {summary}. "
-            "“ours” is the claim's statistic (mean over seeds, 95 % bootstrap CI).</p>"
-            + html_table(rows, css_for={"verdict": "v-", "expected": "v-"})
+            f"<p><b>Profile:</b> <code>{html.escape(self.profile)}</code> — paper claims: "
+            f"{summary}; {len(checks)} checks listed apart. “ours” is the claim's statistic: "
+            "the mean over seeds and its 95 % interval (a Student t-interval; from 5 seeds on "
+            "widened to contain the studentized-bootstrap interval, so skewed seeds are covered "
+            "too; the column “interval” names it per claim). One seed of a stochastic "
+            "experiment is never a verdict.</p>" + table(papers)
+            + (f"<h3>Checks (self-consistency, not published claims)</h3>{table(checks)}"
+               if checks else "")
         )
         statements = [
             {"claim": v.claim.id, "statement": v.claim.statement, "tolerance: why": v.claim.why}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ibcore import registry
 from ibcore.claims import VERDICTS, Verdict
+from ibcore.results import verdict_counts
 
 TEMPLATE_DIR = Path(__file__).parent / "report_template"
 KERNEL_NAME = "ibrep-python"
@@ -129,14 +130,13 @@ def export_html(nb, title: str) -> str:
 
 
 def summary(paper: str, profile: str, items: list[Verdict]) -> dict:
-    counts = {v: 0 for v in VERDICTS}
-    for item in items:
-        counts[item.verdict] += 1
+    """Headline counts: `counts` are of the paper's published claims; `checks` apart."""
     rep = registry.get(paper)
     return {
         "paper": paper, "title": rep.config.meta.get("title", paper),
         "citation": f"{rep.config.meta.get('authors', '')} ({rep.config.meta.get('venue', '')})",
-        "profile": profile, "counts": counts,
+        "profile": profile, "counts": verdict_counts(items, "paper"),
+        "checks": verdict_counts(items, "check"),
         "mismatches": [v.claim.id for v in items if not v.as_expected],
         "generated": time.strftime("%Y-%m-%d %H:%M"),
     }

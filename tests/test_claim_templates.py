@@ -84,7 +84,7 @@ def test_mistakes_name_file_template_and_key(edit, fragment):
 
 def test_load_claims_parses_templates_and_rejects_an_id_written_twice(tmp_path):
     path = tmp_path / "claims.toml"
-    common = ('statement = "s"\nsource = "src"\nmetric = "m"\nrule = "within"\n'
+    common = ('statement = "s"\nsource = "src"\nmetric = "m"\nrule = "within"\nkind = "check"\n'
               'abs_tol = 0.1\nwhy = "w"\nprofiles = ["quick"]\nexpect = "reproduced"\n')
     template = ('[published.t]\nx = { v = 1.5 }\ny = { v = 2.5 }\n\n[[claim_templates]]\n'
                 'id = "{k}_claim"\naxes.k = ["x", "y"]\nrows.r = "t:{k}"\nexperiment = "e_{k}"\n'

@@ -1,6 +1,6 @@
 """Grids and claim templates are a rewrite, not a change: every resolved experiment and every
 parsed claim equals what the hand-written files gave (frozen in tests/fixtures/frozen/ from
-commit ed5e9a2, before the rewrite).
+the hand-written files of main at 31865e7, before the rewrite was merged).
 
 Params are compared as canonical JSON, the form that goes into a run key, so an int that
 became a float (or the reverse) fails here: the run keys of `ibcore.runner.plan` are unchanged.
@@ -36,7 +36,8 @@ def test_every_experiment_resolves_as_before(frozen, profile):
     paper, old = frozen
     config = load_config(ROOT / "replications" / paper / "config.toml")
     now = {
-        name: _canonical({"params": e.params, "seeds": list(e.seeds), "skip": e.skip})
+        name: _canonical({"params": e.params, "seeds": list(e.seeds), "skip": e.skip,
+                          "deterministic": e.deterministic})
         for name, e in config.resolve(profile).items()
     }
     before = {name: _canonical(exp) for name, exp in old["resolved"][profile]}

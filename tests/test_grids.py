@@ -106,3 +106,27 @@ def test_fill_keeps_types_recurses_and_escapes_braces():
         "a": [3, "n=3", "{n}"], "b": "0.50"}
     with pytest.raises(ConfigError, match="w: malformed placeholder"):
         fill("{n", context, "w")
+
+
+def test_expr_computes_arithmetic_on_named_values():
+    context = {"a": 1.93, "row": {"b": 2.04, "sd": 0.06}, "n": 3}
+    assert fill({"gap": {"expr": "round(a - row.b, 3)"}}, context, "w") == {"gap": -0.11}
+    assert fill({"expr": "round(sqrt(row.sd ** 2 + 0.03 ** 2), 3)"}, context, "w") == 0.067
+    assert fill({"expr": "-n + max(n, 5) * 2"}, context, "w") == 7
+
+
+@pytest.mark.parametrize(
+    "expression, fragment",
+    [
+        ("a + missing", "names nothing known"),
+        ("__import__('os')", "is not arithmetic on numbers and names"),
+        ("'text' * 3", "is not arithmetic"),
+        ("a +", "cannot be computed"),
+        ("a / 0", "cannot be computed: float division by zero"),
+    ],
+)
+def test_expr_rejects_what_is_not_arithmetic_and_names_where(expression, fragment):
+    with pytest.raises(ConfigError) as err:
+        fill({"expr": expression}, {"a": 1.0}, "claims.toml: claim 'c'.gap")
+    assert str(err.value).startswith("claims.toml: claim 'c'.gap: expr ")
+    assert fragment in str(err.value)
