@@ -55,6 +55,13 @@ def test_profile_grid_then_profile_per_then_profile_cell():
     assert {e.seeds for e in cfg().resolve("paper").values()} == {(0, 1, 2)}
 
 
+def test_a_grid_profile_table_may_set_every_reserved_key():
+    def reserved(data):
+        data["profiles"]["quick"] = {"g": {"deterministic": True, "seeds": 2, "skip": False}}
+    quick = cfg(reserved).resolve("quick")
+    assert {(e.deterministic, e.seeds, e.skip) for e in quick.values()} == {(True, (0, 1), False)}
+
+
 def test_plain_experiments_come_first_and_grids_mix_with_them():
     def add_plain(data):
         data["base"] = {"plain": {"x": 1}}
