@@ -142,7 +142,7 @@ _FIELDS = {"id", "statement", "source", "experiment", "metric", "published", "ru
            "profiles", "expect", "kind"}
 # Optional fields any claim may carry: the paper's effect size and spread (for effect-size and
 # power notes), and the condition under which its statistic is censored.
-_OPTIONAL = {"published_gap", "published_sd", "censored"}
+_OPTIONAL = {"published_gap", "published_sd", "censored", "explain"}
 _CENSOR_BOUNDS = ("below", "above")
 
 
@@ -196,10 +196,15 @@ class Claim:
     published_gap: float | None = None
     published_sd: float | None = None
     censored: Censoring | None = None
+    explain: dict[str, str] = field(default_factory=dict)  # profile → why it did not reproduce
     origin: str = ""
 
     def expected(self, profile: str) -> str:
         return self.expect.get(profile, "not_run")
+
+    def explanation(self, profile: str) -> str:
+        """The replication's one-line reason why this claim did not reproduce (or '')."""
+        return self.explain.get(profile, "")
 
     def pass_interval(self) -> tuple[float, float]:
         return RULES[self.rule].pass_interval({**self.params, "published": self.published})
@@ -242,6 +247,10 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
     if numbers["published_sd"] is not None and numbers["published_sd"] < 0:
         raise ConfigError(f"{where}: field 'published_sd' must be ≥ 0")
     censored = _parse_censoring(raw["censored"], where) if "censored" in raw else None
+    explain = raw.get("explain", {})
+    explain = {p: explain for p in profiles} if isinstance(explain, str) else explain
+    if not isinstance(explain, dict) or not all(isinstance(v, str) for v in explain.values()):
+        raise ConfigError(f"{where}: field 'explain' must be a string or a table profile → string")
     if config is not None:
         if raw["experiment"] not in config.experiments:
             raise ConfigError(f"{where}: unknown experiment {raw['experiment']!r}")
@@ -253,7 +262,7 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
         id=cid, statement=raw["statement"], source=raw["source"], experiment=raw["experiment"],
         metric=raw["metric"], published=raw["published"], rule=raw["rule"], params=params,
         why=raw["why"], profiles=tuple(profiles), expect=dict(expect), kind=raw["kind"],
-        censored=censored, origin=str(path), **numbers,
+        censored=censored, explain=dict(explain), origin=str(path), **numbers,
     )
     try:
         claim.pass_interval()
@@ -440,7 +449,7 @@ class Verdict:
             "seeds": self.seeds, "mean": self.mean, "std": self.std,
             "ci": list(self.ci) if self.ci else None, "interval": self.interval,
             "n": len(self.values), "deterministic": self.deterministic, "note": self.note,
-            "power": self.power,
+            "power": self.power, "explain": c.explanation(self.profile),
         }
 
 

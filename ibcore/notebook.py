@@ -21,8 +21,10 @@ import numpy as np
 from ibcore import registry
 from ibcore.claims import Verdict
 from ibcore.config import DEFAULT_PROFILE
+from ibcore.forest import decided, forest_plot
 from ibcore.results import Collected, collect, verdict_rows, verdict_summary, verdicts
 from ibcore.store import RunStore
+from ibcore.verdict_text import verdict_paragraph
 
 matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
 
@@ -58,7 +60,8 @@ def html_table(rows: Sequence[dict[str, Any]], css_for: dict[str, str] | None = 
             cls = f' class="{css_for[c]}{value}"' if css_for and c in css_for else ""
             cells.append(f"<td{cls}>{value}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="ibrep"><tr>{head}</tr>{"".join(body)}</table>'
+    return (f'<div class="ibrep-scroll"><table class="ibrep"><tr>{head}</tr>{"".join(body)}'
+            "</table></div>")
 
 
 @dataclass
@@ -119,14 +122,17 @@ class Results:
 
     # ----------------------------------------------------------------- standard sections
     def verdict_table(self) -> None:
-        """The verdict table: claim, published, ours ± CI, verdict, expected."""
+        """The answer first (a generated verdict paragraph), then the verdict table of paper
+        claims, the checks apart, and a forest plot of the decided claims."""
+        records = [v.to_dict() for v in self._verdicts]
+        _display_html(verdict_paragraph(records, self.profile))
         papers = [v for v in self._verdicts if v.claim.kind == "paper"]
         checks = [v for v in self._verdicts if v.claim.kind == "check"]
         summary = verdict_summary(papers)
         # claims checked under this profile first, then the not-run ones (file order within each)
         def table(items: list[Verdict]) -> str:
             ordered = sorted(items, key=lambda v: v.verdict == "not_run")
-            return html_table(verdict_rows(ordered), css_for={"verdict": "v-", "expected": "v-"})
+            return html_table(verdict_rows(ordered), css_for={"verdict": "v-"})
 
         _display_html(
             f"<p><b>Profile:</b> <code>{html.escape(self.profile)}</code> — paper claims: "
@@ -138,6 +144,11 @@ class Results:
             + (f"<h3>Checks (self-consistency, not published claims)</h3>{table(checks)}"
                if checks else "")
         )
+        if decided(records):
+            import matplotlib.pyplot as plt
+
+            forest_plot(records, "Decided paper claims: how far each result is from its band")
+            plt.show()
         statements = [
             {"claim": v.claim.id, "statement": v.claim.statement, "tolerance: why": v.claim.why}
             for v in self._verdicts

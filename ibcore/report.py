@@ -37,6 +37,11 @@ table.ibrep th { background: #f2f2f2; }
 .v-not_reproduced { background: #f6d5d5; }
 .v-inconclusive { background: #fbefc6; }
 .v-not_run { background: #e6e6e6; color: #555; }
+img { max-width: 100%; height: auto; }
+.ibrep-scroll { overflow-x: auto; max-width: 100%; }
+.ibrep-verdict { border-left: 4px solid #4a6fa5; background: #f4f7fb; padding: 0.4em 1em;
+  margin: 0.8em 0 1.2em; }
+.ibrep-answer { font-size: 1.05em; }
 </style>"""
 
 

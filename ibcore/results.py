@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ibcore import registry
-from ibcore.claims import VERDICTS, Claim, Verdict, evaluate
+from ibcore import registry, verdict_text
+from ibcore.claims import Claim, Verdict, evaluate
 from ibcore.runner import plan
 from ibcore.store import RunSpec, RunStore
 
@@ -117,11 +117,7 @@ def effect_sizes(v: Verdict) -> str:
 
 def verdict_counts(items: list[Verdict], kind: str | None = "paper") -> dict[str, int]:
     """Verdict → count in the fixed order of VERDICTS, for claims of `kind` (None: all)."""
-    counts = dict.fromkeys(VERDICTS, 0)
-    for v in items:
-        if kind is None or v.claim.kind == kind:
-            counts[v.verdict] += 1
-    return counts
+    return verdict_text.count([{"kind": v.claim.kind, "verdict": v.verdict} for v in items], kind)
 
 
 def verdict_summary(items: list[Verdict], kind: str | None = None) -> str:
