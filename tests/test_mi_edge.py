@@ -77,7 +77,7 @@ def test_index_versus_cells_of_m_samples_is_log2_n_over_m(m, hash_):
     if n % m == 0:
         assert truth == pytest.approx(np.log2(n / m), abs=1e-9)
     assert mi.estimate(x, t, method="edge", U=20.0, hash=hash_) == pytest.approx(truth, abs=0.05)
-    # the same through the one I(X;T) call, whose cap never binds (default U = 10 < log2 N)
+    # the same through the one I(X;T) call, which raises U to log2 N so the cap never binds
     assert mi.ixt(t, method="edge", hash=hash_) == pytest.approx(truth, abs=0.05)
 
 
