@@ -292,7 +292,7 @@ def time_rows(summary: pd.DataFrame) -> list[dict]:
         row = {"task": task}
         for est in ESTIMATORS:
             r = t[t["estimator"] == est]
-            row[est] = "–" if r.empty else f"{1e3 * r['median_seconds'].iloc[0]:.0f}"
+            row[est] = "–" if r.empty else f"{1e3 * r['median_seconds'].iloc[0]:.2g}"
         rows.append(row)
     return rows
 
@@ -353,8 +353,9 @@ def write_page(raw: pd.DataFrame, summary: pd.DataFrame, kde_summary: pd.DataFra
         *[f"<li>{line}</li>" for line in conclusions(summary)],
         "</ul>",
         f"<h2>Summary at N = {N_FIXED:,}: bias / RMSE (bits) over {SEEDS} seeds</h2>",
+        "<p>✗: the same rule applied at this N.</p>",
         html_table(summary_rows(summary)),
-        f"<h3>Median time per estimate at N = {N_FIXED:,} (ms)</h3>",
+        f"<h3>Median time per estimate at N = {N_FIXED:,} (ms; load average as above)</h3>",
         html_table(time_rows(summary)),
         "<h2>Error against N</h2>", img["bias_bits"], img["rmse_bits"],
     ]
