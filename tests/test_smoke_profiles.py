@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -20,9 +21,12 @@ def test_smoke_profile_replicates(paper, isolated, monkeypatch):
     monkeypatch.delenv("IBREP_REPLICATIONS_PATH", raising=False)
     rc = main(["replicate", paper, "--profile", "smoke", "--jobs", "2", "--quiet"])
     assert rc == 0, f"{paper}: smoke verdicts differ from expect, or runs failed"
-    page = (Path(os.environ["IBREP_REPORTS"]) / f"{paper}.html").read_text()
+    out = Path(os.environ["IBREP_REPORTS"]) / "smoke"
+    page = (out / f"{paper}.html").read_text()
     assert "Deviations from the paper" in page
     assert re.findall(r'<script[^>]+src="https?:', page) == []
+    results = json.loads((out / f"{paper}.json").read_text())
+    assert [c["id"] for c in results["claims"]] == [c.id for c in registry.get(paper).claims]
 
 
 @pytest.mark.parametrize("paper", BUILTIN)
