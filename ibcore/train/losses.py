@@ -12,6 +12,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from ibcore.train.aligned import per_model
+
 PerModelLoss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -29,8 +31,15 @@ def sigmoid_bce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     # a comparison instead of F.one_hot: one_hot is not supported inside torch.func.vmap
     target = (y.unsqueeze(-1) == torch.arange(logits.shape[-1], device=y.device)).to(logits.dtype)
-    per_unit = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+    if logits.dim() == 3:  # stacked: exp-based, so each model's slice is vector-aligned
+        per_unit = per_model(_bce, logits, target)
+    else:
+        per_unit = _bce(logits, target)
     return per_unit.sum(dim=-1).mean(dim=-1)
+
+
+def _bce(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return F.binary_cross_entropy_with_logits(logits, target, reduction="none")
 
 
 LOSSES: dict[str, PerModelLoss] = {"cross_entropy": cross_entropy, "sigmoid_bce": sigmoid_bce}

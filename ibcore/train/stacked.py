@@ -22,6 +22,10 @@ import torch
 from torch import nn
 
 from ibcore.nn.mlp import MLP, activation
+from ibcore.train.aligned import per_model
+
+# activations whose SIMD and scalar CPU loops may round differently (see ibcore.train.aligned)
+_ALIGNED = {"sigmoid", "softplus"}
 
 
 class StackedMLP(nn.Module):
@@ -109,7 +113,7 @@ class StackedMLP(nn.Module):
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             h = torch.bmm(h, w) + b
             if i < last:
-                h = self.act(h)
+                h = per_model(self.act, h) if self.act_name in _ALIGNED else self.act(h)
             acts.append(h)
         return h, acts
 
