@@ -30,11 +30,14 @@ def run(cfg: dict, ctx: RunContext) -> dict:
     data = mnist()
     tr = _subset(len(data.train_y), cfg["n_train"], ctx.numpy_rng(1))
     te = _subset(len(data.test_y), cfg["n_mi"], ctx.numpy_rng(2))
-    xtr, ytr = torch.from_numpy(data.train_x[tr]), torch.from_numpy(data.train_y[tr])
-    xte, yte = torch.from_numpy(data.test_x[te]), torch.from_numpy(data.test_y[te])
+    dev = ctx.device
+    xtr, ytr, xte, yte = (
+        torch.from_numpy(a).to(dev)
+        for a in (data.train_x[tr], data.train_y[tr], data.test_x[te], data.test_y[te])
+    )
 
     widths = [784, *cfg["hidden"], 10]
-    model = StackedMLP.torch_default(widths, cfg["activation"], [ctx.seed])
+    model = StackedMLP.torch_default(widths, cfg["activation"], [ctx.seed], dev)
     epochs = log_epochs(cfg["n_epochs"], cfg["n_log"])
     acts, train_err, test_err = [], [], []
 
@@ -48,7 +51,7 @@ def run(cfg: dict, ctx: RunContext) -> dict:
     fit_stacked(model, xtr, ytr, sched, [ctx.torch_generator(3)], hook=hook, hook_epochs=epochs,
                 progress=lambda it: ctx.progress(it, desc=f"mnist {cfg['activation']}"))
 
-    labels = yte.numpy()
+    labels = yte.cpu().numpy()
     n_layers = len(widths) - 1
     near_output = (n_layers - 2, n_layers - 1)  # the last two hidden layers
     estimators = {

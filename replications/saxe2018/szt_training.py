@@ -86,12 +86,15 @@ def train_szt(cfg: dict, ctx: RunContext) -> tuple[TrainingRecord, np.ndarray, n
     Config keys: activation, train_frac, n_epochs, n_log, batch_size (0 = full batch),
     optimizer, lr, record_snr.
     """
-    (rec, train_idx), = train_szt_seeds(cfg, [ctx.seed], ctx.progress)
+    (rec, train_idx), = train_szt_seeds(cfg, [ctx.seed], ctx.progress, ctx.device)
     return rec, szt()[1], train_idx
 
 
 def train_szt_seeds(
-    cfg: dict, seeds: list[int], progress: Callable[..., Iterable[int]] | None = None
+    cfg: dict,
+    seeds: list[int],
+    progress: Callable[..., Iterable[int]] | None = None,
+    device: str = "cpu",
 ) -> list[tuple[TrainingRecord, np.ndarray]]:
     """Train one model per seed together (`ibcore.train.fit_stacked`); per seed, its record and
     train indices.
@@ -104,10 +107,10 @@ def train_szt_seeds(
     """
     x_np, y_np = szt()
     splits = [split(len(x_np), cfg["train_frac"], numpy_rng(s, 1)) for s in seeds]
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-    train = torch.from_numpy(np.stack([tr for tr, _ in splits]))
-    test = torch.from_numpy(np.stack([te for _, te in splits]))
-    model = StackedMLP.torch_default(WIDTHS, cfg["activation"], seeds)
+    x, y = torch.from_numpy(x_np).to(device), torch.from_numpy(y_np).to(device)
+    train = torch.from_numpy(np.stack([tr for tr, _ in splits])).to(device)
+    test = torch.from_numpy(np.stack([te for _, te in splits])).to(device)
+    model = StackedMLP.torch_default(WIDTHS, cfg["activation"], seeds, device)
     logged = log_epochs(cfg["n_epochs"], cfg["n_log"])
     recs = [TrainingRecord(epochs=logged) for _ in seeds]
 
