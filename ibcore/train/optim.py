@@ -21,10 +21,10 @@ from collections.abc import Sequence
 
 import torch
 
+HyperParam = float | Sequence[float] | torch.Tensor  # one value for all models, or one each
 
-def per_model(
-    value: float | Sequence[float] | torch.Tensor, m: int, ref: torch.Tensor
-) -> torch.Tensor:
+
+def per_model(value: HyperParam, m: int, ref: torch.Tensor) -> torch.Tensor:
     """A hyper-parameter as an (M, 1, 1) tensor: one value for all models or one per model."""
     t = torch.as_tensor(value, dtype=ref.dtype, device=ref.device)
     if t.dim() == 0:
@@ -37,7 +37,9 @@ def per_model(
 class StackedOptimizer:
     """Base: holds the stacked parameters (first dim = model) and per-model lr / weight decay."""
 
-    def __init__(self, params: Sequence[torch.nn.Parameter], lr, weight_decay=0.0) -> None:
+    def __init__(
+        self, params: Sequence[torch.nn.Parameter], lr: HyperParam, weight_decay: HyperParam = 0.0
+    ) -> None:
         self.params = list(params)
         m = self.params[0].shape[0]
         ref = self.params[0]
@@ -69,7 +71,13 @@ class StackedOptimizer:
 class StackedSGD(StackedOptimizer):
     """SGD with per-model lr, momentum and weight decay (`torch.optim.SGD` semantics)."""
 
-    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0) -> None:
+    def __init__(
+        self,
+        params: Sequence[torch.nn.Parameter],
+        lr: HyperParam,
+        momentum: HyperParam = 0.0,
+        weight_decay: HyperParam = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         self.momentum = per_model(momentum, len(self.lr), self.params[0])
         self._use_momentum = bool((self.momentum != 0).any())
@@ -89,7 +97,14 @@ class StackedSGD(StackedOptimizer):
 class StackedAdam(StackedOptimizer):
     """Adam with per-model lr and weight decay, shared betas and eps (`torch.optim.Adam`)."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0) -> None:
+    def __init__(
+        self,
+        params: Sequence[torch.nn.Parameter],
+        lr: HyperParam = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: HyperParam = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         self.beta1, self.beta2 = betas
         self.eps = eps
@@ -114,7 +129,11 @@ class StackedAdam(StackedOptimizer):
 
 
 def make_optimizer(
-    name: str, params: Sequence[torch.nn.Parameter], lr, weight_decay=0.0, momentum=0.0
+    name: str,
+    params: Sequence[torch.nn.Parameter],
+    lr: HyperParam,
+    weight_decay: HyperParam = 0.0,
+    momentum: HyperParam = 0.0,
 ) -> StackedOptimizer:
     """"sgd" (momentum allowed; full-batch GD is SGD with one batch) or "adam"."""
     if name == "sgd":

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ibcore.nn.mlp import MLP, activation
+from ibcore.nn.mlp import ACTIVATIONS, MLP, activation
 from ibcore.train.aligned import per_model
 
 # activations whose SIMD and scalar CPU loops may round differently (see ibcore.train.aligned)
@@ -125,8 +125,6 @@ def _bias(layer: nn.Linear) -> torch.Tensor:
 
 
 def _act_name(model: MLP) -> str:
-    from ibcore.nn.mlp import ACTIVATIONS
-
     for name, make in ACTIVATIONS.items():
         if isinstance(model.act, make):
             return name
