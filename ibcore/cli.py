@@ -82,9 +82,10 @@ def _print_table(paper: str, profile: str, items) -> int:
     from ibcore.results import verdict_rows
 
     rows = verdict_rows(items)
-    cols = ["claim", "published", "ours (mean [95% CI])", "seeds", "verdict", "expected"]
+    cols = ["claim", "kind", "published", "ours", "seeds", "verdict", "expected"]
     widths = {c: min(44, max(len(c), *(len(r[c]) for r in rows))) for c in cols}
-    print(f"\n{paper} — profile '{profile}'")
+    print(f"\n{paper} — profile '{profile}' (ours: mean over seeds [95 % interval: t-interval, "
+          "widened by a studentized bootstrap from 5 seeds on])")
     print("  ".join(c.ljust(widths[c]) for c in cols))
     mismatches = 0
     for r in rows:
@@ -95,7 +96,7 @@ def _print_table(paper: str, profile: str, items) -> int:
 
 
 def cmd_list(args) -> int:
-    from ibcore.results import verdicts
+    from ibcore.results import verdict_summary, verdicts
 
     if args.names:
         print("\n".join(registry.available()))
@@ -107,11 +108,8 @@ def cmd_list(args) -> int:
         print(f"  claims: {len(rep.claims)}; profiles: {', '.join(PROFILES)}")
         for profile in PROFILES:
             items = verdicts(name, profile)
-            counts: dict[str, int] = {}
-            for v in items:
-                counts[v.verdict] = counts.get(v.verdict, 0) + 1
-            print(f"    {profile:6s} last verdicts: "
-                  + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
+            print(f"    {profile:6s} paper claims: {verdict_summary(items, 'paper')}; "
+                  f"checks: {verdict_summary(items, 'check')}")
     planned = [p for p in registry.PLANNED.values() if p not in registry.available()]
     if planned:
         print("planned, not implemented yet: " + ", ".join(planned))

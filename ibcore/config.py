@@ -15,7 +15,10 @@ from typing import Any
 
 PROFILES = ("smoke", "quick", "paper")
 DEFAULT_PROFILE = "quick"
-RESERVED_KEYS = {"seeds": (int, list), "skip": (bool,)}
+# Keys every experiment may set that are not passed to its run function: its seeds, whether a
+# profile skips it, and whether its numbers are independent of the seed (closed forms, exact
+# computations: their claims are decided by value, not by an interval over seeds).
+RESERVED_KEYS = {"seeds": (int, list), "skip": (bool,), "deterministic": (bool,)}
 
 
 class ConfigError(ValueError):
@@ -30,6 +33,7 @@ class ExperimentConfig:
     params: dict[str, Any]
     seeds: tuple[int, ...]
     skip: bool
+    deterministic: bool = False
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -95,7 +99,8 @@ class ReplicationConfig:
             where = f"{self.path}: profile '{profile}', experiment '{name}'"
             seeds = parse_seeds(params.pop("seeds", 1), where)
             skip = bool(params.pop("skip", False))
-            resolved[name] = ExperimentConfig(name, params, seeds, skip)
+            deterministic = bool(params.pop("deterministic", False))
+            resolved[name] = ExperimentConfig(name, params, seeds, skip, deterministic)
         return resolved
 
 

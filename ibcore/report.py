@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ibcore import registry
 from ibcore.claims import VERDICTS, Verdict
+from ibcore.results import verdict_counts
 
 TEMPLATE_DIR = Path(__file__).parent / "report_template"
 KERNEL_NAME = "ibrep-python"
@@ -36,6 +37,11 @@ table.ibrep th { background: #f2f2f2; }
 .v-not_reproduced { background: #f6d5d5; }
 .v-inconclusive { background: #fbefc6; }
 .v-not_run { background: #e6e6e6; color: #555; }
+img { max-width: 100%; height: auto; }
+.ibrep-scroll { overflow-x: auto; max-width: 100%; }
+.ibrep-verdict { border-left: 4px solid #4a6fa5; background: #f4f7fb; padding: 0.4em 1em;
+  margin: 0.8em 0 1.2em; }
+.ibrep-answer { font-size: 1.05em; }
 </style>"""
 
 
@@ -129,14 +135,13 @@ def export_html(nb, title: str) -> str:
 
 
 def summary(paper: str, profile: str, items: list[Verdict]) -> dict:
-    counts = {v: 0 for v in VERDICTS}
-    for item in items:
-        counts[item.verdict] += 1
+    """Headline counts: `counts` are of the paper's published claims; `checks` apart."""
     rep = registry.get(paper)
     return {
         "paper": paper, "title": rep.config.meta.get("title", paper),
         "citation": f"{rep.config.meta.get('authors', '')} ({rep.config.meta.get('venue', '')})",
-        "profile": profile, "counts": counts,
+        "profile": profile, "counts": verdict_counts(items, "paper"),
+        "checks": verdict_counts(items, "check"),
         "mismatches": [v.claim.id for v in items if not v.as_expected],
         "generated": time.strftime("%Y-%m-%d %H:%M"),
     }

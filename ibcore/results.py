@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ibcore import registry
-from ibcore.claims import Verdict, evaluate
+from ibcore import registry, verdict_text
+from ibcore.claims import Claim, Verdict, evaluate
 from ibcore.runner import plan
 from ibcore.store import RunSpec, RunStore
 
@@ -20,6 +21,11 @@ class Collected:
     specs: dict[str, list[RunSpec]] = field(default_factory=dict)
     metrics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     missing: dict[str, list[RunSpec]] = field(default_factory=dict)
+
+    def by_seed(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Experiment → {seed: metrics}: what claims are evaluated on (paired by seed)."""
+        return {exp: {s.seed: m for s, m in zip(self.specs[exp], ms, strict=True)}
+                for exp, ms in self.metrics.items()}
 
 
 def collect(
@@ -48,9 +54,11 @@ def verdicts(
     """Evaluate every claim of `paper` under `profile` from the store (or from `collected`)."""
     rep = registry.get(paper)
     collected = collected or collect(paper, profile, seeds, store)
+    runs = collected.by_seed()
+    deterministic = {n for n, e in rep.config.resolve(profile).items() if e.deterministic}
     out = []
     for claim in rep.claims:
-        v = evaluate(claim, profile, collected.metrics)
+        v = evaluate(claim, profile, runs, deterministic)
         missing = collected.missing.get(claim.experiment)
         if v.verdict == "not_run" and missing and profile in claim.profiles:
             v.note = f"{len(missing)} run(s) of '{claim.experiment}' missing from the store"
@@ -75,6 +83,48 @@ def format_number(x: Any) -> str:
     return str(x)
 
 
+def rule_in_words(claim: Claim) -> str:
+    """The pass condition on the per-seed statistic, as a reader would write it."""
+    p = claim.params
+    if claim.rule == "within":
+        tol = p["abs_tol"] if p["abs_tol"] is not None else abs(p["rel_tol"] * claim.published)
+        return f"within ±{tol:.4g} of {format_number(claim.published)}"
+    if claim.rule == "interval":
+        lo, hi = p["lo"], p["hi"]
+        if math.isinf(hi):
+            return f"≥ {lo:.4g}"
+        if math.isinf(lo):
+            return f"≤ {hi:.4g}"
+        return f"in [{lo:.4g}, {hi:.4g}]"
+    if claim.rule in ("less_than", "greater_than"):
+        other = p["other"].split(":")[-1]
+        sign, bound = ("<", -p["margin"]) if claim.rule == "less_than" else (">", p["margin"])
+        return f"{claim.metric} − {other} {sign} {bound:.4g}"
+    if claim.rule == "monotone":
+        return f"{p['direction']} (moves against it ≤ {p['slack']:.4g})"
+    if claim.rule == "rise_then_fall":
+        what = "rise and fall" if p["require_rise"] else "fall from the peak"
+        return f"{what} ≥ {p['margin']:.4g}"
+    return claim.rule
+
+
+def effect_sizes(v: Verdict) -> str:
+    """Published gap beside ours, for ordering claims that state one."""
+    if v.claim.published_gap is None or v.mean is None:
+        return ""
+    return f"paper {v.claim.published_gap:+.3g}, ours {v.mean:+.3g}"
+
+
+def verdict_counts(items: list[Verdict], kind: str | None = "paper") -> dict[str, int]:
+    """Verdict → count in the fixed order of VERDICTS, for claims of `kind` (None: all)."""
+    return verdict_text.count([{"kind": v.claim.kind, "verdict": v.verdict} for v in items], kind)
+
+
+def verdict_summary(items: list[Verdict], kind: str | None = None) -> str:
+    """'12 reproduced, 3 not reproduced, 2 inconclusive, 0 not run'."""
+    return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in verdict_counts(items, kind).items())
+
+
 def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
     """Rows of the verdict table shared by the CLI and the reports."""
     rows = []
@@ -85,16 +135,19 @@ def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
             ours = f"{v.mean:.4g} [{v.ci[0]:.4g}, {v.ci[1]:.4g}]"
         else:
             ours = f"{v.mean:.4g}"
-        lo, hi = v.claim.pass_interval()
+        notes = "; ".join(x for x in (v.note, v.power) if x)
         rows.append({
             "claim": v.claim.id,
+            "kind": v.claim.kind,
             "source": v.claim.source,
             "published": format_number(v.claim.published),
-            "rule": f"{v.claim.rule} → pass if stat in [{lo:.4g}, {hi:.4g}]",
-            "ours (mean [95% CI])": ours,
+            "rule": rule_in_words(v.claim),
+            "ours": ours,
+            "interval": v.interval,
+            "effect": effect_sizes(v),
             "seeds": str(len(v.values)),
             "verdict": v.verdict,
             "expected": v.expected,
-            "note": v.note,
+            "note": notes,
         })
     return rows

@@ -129,8 +129,11 @@ def test_cell_uses_replication_rule_and_margin():
     slack = rc.params["slack"]
     rising = [[0.0, 1.0, 2.0]] * 5
     falling = [[0.0, 2.0, 2.0 - 2 * slack]] * 5
-    assert evaluate_cell(relu, binning, [rising], 4096).verdict == "reproduced"
-    assert evaluate_cell(relu, binning, [falling], 4096).verdict == "not_reproduced"
+    # three seeds with the same curve: zero spread, decided by the value
+    assert evaluate_cell(relu, binning, [rising] * 3, 4096).verdict == "reproduced"
+    assert evaluate_cell(relu, binning, [falling] * 3, 4096).verdict == "not_reproduced"
+    one = evaluate_cell(relu, binning, [rising], 4096)
+    assert one.verdict == "inconclusive" and one.note == "one seed: no spread"
     hsic = _setting("hsic bw=1")
     assert rule_params(relu.rule_claim(hsic), hsic, 4096)["slack"] == pytest.approx(
         relu.rule_claim(hsic).params["slack"] / 12)

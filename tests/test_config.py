@@ -62,3 +62,13 @@ def test_malformed_toml_names_file(tmp_path):
     bad.write_text("[base.exp\nlr = 1\n")
     with pytest.raises(ConfigError, match=f"{bad}: malformed TOML"):
         load_config(bad)
+
+
+def test_deterministic_is_a_reserved_bool_kept_out_of_params():
+    base = {"base": {"exp": {"seeds": 1, "deterministic": True, "lr": 0.1}},
+            "profiles": {"smoke": {}, "quick": {}, "paper": {}}}
+    exp = parse_config(base, "cfg.toml").resolve("quick")["exp"]
+    assert exp.deterministic and exp.params == {"lr": 0.1}
+    bad = {**base, "base": {"exp": {"deterministic": "yes"}}}
+    with pytest.raises(ConfigError, match="base.exp.deterministic has the wrong type"):
+        parse_config(bad, "cfg.toml")

@@ -34,7 +34,7 @@ def test_quick_profile_runs_only_the_two_layer_rows_and_mlp3_nsr():
 
 def test_summarise_reports_first_minimum_with_one_based_epoch():
     s = summarise([3.0, 2.5, 2.0, 2.0, 2.4])
-    assert s == {"min_error": 2.0, "min_epoch": 3, "final_error": 2.4}
+    assert s == {"min_error": 2.0, "min_epoch": 3, "final_error": 2.4, "epochs": 5}
 
 
 def test_ablation_methods_use_a_single_criterion():

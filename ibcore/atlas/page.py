@@ -31,7 +31,7 @@ MARK = {"reproduced": "✓", "not_reproduced": "✗", "inconclusive": "?", "not_
 
 # Atlas-only additions on top of the shared STYLE (which carries the verdict colours).
 CSS = STYLE + """<style>
-body{font-family:system-ui,sans-serif;max-width:1250px;line-height:1.45;color:#222}
+body{font-family:system-ui,sans-serif;max-width:1200px;line-height:1.45;color:#222}
 table.atlas{border-collapse:collapse;font-size:.85em;margin:.6em 0}
 table.atlas td,table.atlas th{border:1px solid #bbb;padding:3px 6px;text-align:center}
 table.atlas td.claim{text-align:left;max-width:260px}
@@ -70,8 +70,9 @@ def heatmap(cells: list[Cell]) -> str:
             tds.append(f'<td class="v-{c.verdict}" title="{html.escape(tip)}">'
                        f"{MARK[c.verdict]} {_fmt(c.mean)}</td>")
         rows.append(f'<tr><td class="claim">{html.escape(claim.title)}</td>{"".join(tds)}</tr>')
-    return (f'<table class="atlas"><tr><th rowspan="2">claim</th>{top}</tr><tr>{sub}</tr>'
-            + "".join(rows) + "</table>")
+    # a wide grid scrolls inside its own box, so the page never outgrows a 1,280 px window
+    return (f'<div class="ibrep-scroll"><table class="atlas"><tr><th rowspan="2">claim</th>'
+            f'{top}</tr><tr>{sub}</tr>' + "".join(rows) + "</table></div>")
 
 
 def _family_story(mine: list[Cell], family: tuple[str, str]) -> str | None:

@@ -2,10 +2,11 @@
 
 Every cell applies the rule of a claim in a replication's ``claims.toml`` — read at run time,
 with its rule, margin or slack and `require_rise` — through the same functions the
-replications use (:data:`ibcore.claims.RULES`, :func:`ibcore.claims.bootstrap_ci`,
+replications use (:data:`ibcore.claims.RULES`, :func:`ibcore.claims.decide_values`,
 :func:`ibcore.claims.decide`), to I(X;T) re-estimated under that setting. Per seed the rule
 gives one statistic (the drop from the peak in bits for ``rise_then_fall``, the largest fall
-for ``monotone``); over seeds the cell reports its mean (the effect size) and 95 % bootstrap CI.
+for ``monotone``); over seeds the cell reports its mean (the effect size) and the suite's
+95 % interval.
 
 Where the replication has one claim per estimator (Saxe et al.: binning and KDE, with
 different margins) the atlas uses the binning claim for the plug-in families whose estimates
@@ -25,7 +26,7 @@ import numpy as np
 
 from ibcore import registry
 from ibcore.atlas.grid import Setting
-from ibcore.claims import RULES, Claim, bootstrap_ci, decide
+from ibcore.claims import RULES, Claim, decide_values
 
 PLUGIN = ("binning", "adaptive", "edge")
 
@@ -124,6 +125,6 @@ def evaluate_cell(
         where = f"atlas {claim.id} [{setting.label}] seed #{i}"
         values.append(float(rule.statistic(select(ixt, claim.series), None, params, where)))
     passing = rule.pass_interval({**params, "published": rc.published})
-    ci = bootstrap_ci(values)
-    return Cell(claim, setting, decide(ci, passing), ref, rc.rule, passing, values,
-                float(np.mean(values)), ci)
+    verdict, ci, note = decide_values(values, passing)
+    return Cell(claim, setting, verdict, ref, rc.rule, passing, values,
+                float(np.mean(values)), ci, note)

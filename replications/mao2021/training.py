@@ -95,6 +95,8 @@ def train(
 
 
 def summarise(curve: list[float]) -> dict[str, float | int]:
-    """Minimal test error over epochs and its (1-based) epoch, as Mao et al. Tables 1-2 report."""
+    """Minimal test error over epochs and its (1-based) epoch, as Mao et al. Tables 1-2 report,
+    and the number of epochs run (a minimum epoch is censored at it)."""
     best = int(np.argmin(curve))
-    return {"min_error": float(curve[best]), "min_epoch": best + 1, "final_error": float(curve[-1])}
+    return {"min_error": float(curve[best]), "min_epoch": best + 1, "final_error": float(curve[-1]),
+            "epochs": len(curve)}
