@@ -1,11 +1,13 @@
 """Training: M same-shaped MLPs at once (`fit_stacked`), or one model at a time (`fit`).
 
-- `stacked.StackedMLP` — M MLPs as stacked weights, one `baddbmm` per layer.
+- `stacked.StackedMLP` — M MLPs as stacked weights, one `bmm` per layer.
 - `batched.fit_stacked` — the batched trainer (own init, minibatch order, hyper-parameters per
   model; extra per-model loss terms; hooks at chosen epochs). Read its docstring for the
   determinism guarantee.
 - `optim` — SGD with momentum and Adam with per-model hyper-parameters.
 - `evaluate` — activations, error rates and losses of all stacked models.
+- `losses` — per-model cross-entropy and sigmoid binary cross-entropy, (M, B, C) → (M,).
+- `aligned` — why and how `exp`-based element-wise functions run on vector-aligned slices.
 - `loop` — seeded `minibatches`, `error_rate` and the plain one-model `fit` for what does not
   fit a stack (CNN / WRN teachers).
 """
