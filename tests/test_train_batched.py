@@ -44,6 +44,8 @@ def _assert_bitwise(block, k, alone):
         ([64, 32, 16, 10], "relu", dict(optimizer="sgd", lr=[0.1, 0.05, 0.2, 0.01],
                                         momentum=[0.9, 0.0, 0.5, 0.9],
                                         weight_decay=[0.0, 1e-3, 1e-2, 5e-4], batch_size=100)),
+        (SZT, "sigmoid", dict(optimizer="sgd", lr=[0.5, 1.0, 2.0, 0.1], momentum=0.9,
+                              batch_size=0, loss="sigmoid_bce")),
     ],
 )
 def test_model_in_a_block_is_bitwise_the_model_alone(widths, act, schedule):
@@ -212,7 +214,7 @@ def test_one_generator_per_model_is_required():
         fit_stacked(stack, x, y, Schedule(n_epochs=1, batch_size=5), _gens([0]))
 
 
-@pytest.mark.parametrize("act", ["tanh", "relu", "softplus", "sigmoid", "softsign"])
+@pytest.mark.parametrize("act", ["tanh", "relu", "softplus", "sigmoid", "softsign", "linear"])
 def test_12_bit_seeds_in_a_block_are_bitwise_alone(act):
     """Own train subsets, sigmoid outputs, a last minibatch of 104: exp-based kernels whose
     SIMD and scalar loops round differently (relu + this loss diverged at step 51 before the

@@ -11,7 +11,9 @@ lr / weight decay / momentum may differ per model. At the epochs listed in `hook
 
 Determinism. Model k's numbers are a function of its own initial weights, its generator and its
 hyper-parameters only, and they are bitwise identical whether it is trained alone (M = 1) or
-inside a block of any M models. Why: the losses are summed (so ∂/∂θ_k sees only L_k); on CPU
+inside a block of any M models, provided `extra_loss` computes model k's term from model k's
+slices only (a term coupling models, e.g. one model distilling another, is outside this
+guarantee). Why: the losses are summed (so ∂/∂θ_k sees only L_k); on CPU
 `torch.bmm` computes each model's slice with the same kernel whatever M is; the optimisers
 are element-wise; and the `exp`-based element-wise functions, whose SIMD and scalar loops
 round differently, run on vector-aligned per-model slices (`ibcore.train.aligned`).
