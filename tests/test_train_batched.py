@@ -25,8 +25,8 @@ def _gens(seeds):
     return [torch_generator(s, 2) for s in seeds]
 
 
-def _train(widths, act, seeds, schedule, x, y, **kw):
-    model = StackedMLP.torch_default(widths, act, seeds)
+def _train(widths, act, seeds, schedule, x, y, layout="auto", **kw):
+    model = StackedMLP.torch_default(widths, act, seeds, layout=layout)
     fit_stacked(model, x, y, schedule, _gens(seeds), **kw)
     return model
 
@@ -48,19 +48,33 @@ def _assert_bitwise(block, k, alone):
                               batch_size=0, loss="sigmoid_bce")),
     ],
 )
-def test_model_in_a_block_is_bitwise_the_model_alone(widths, act, schedule):
+@pytest.mark.parametrize("layout", ["batch", "feature"])
+def test_model_in_a_block_is_bitwise_the_model_alone(widths, act, schedule, layout):
     x, y = _data(1000, widths[0], widths[-1])
     seeds = [3, 11, 5, 8]
     full = Schedule(n_epochs=3, **schedule)
-    block = _train(widths, act, seeds, full, x, y)
+    block = _train(widths, act, seeds, full, x, y, layout)
     for k in (0, 2):
         per = {key: (v[k] if isinstance(v, list) else v) for key, v in schedule.items()}
-        alone = _train(widths, act, [seeds[k]], Schedule(n_epochs=3, **per), x, y)
+        alone = _train(widths, act, [seeds[k]], Schedule(n_epochs=3, **per), x, y, layout)
         _assert_bitwise(block, k, alone)
     # the models did train, and differently (own seed, own order, own hyper-parameters)
     init = StackedMLP.torch_default(widths, act, seeds)
     assert not torch.equal(block.weights[0], init.weights[0])
     assert not torch.equal(block.weights[0][0], block.weights[0][1])
+
+
+def test_both_layouts_compute_the_same_network():
+    x = torch.rand(2, 30, 12)
+    a = StackedMLP.torch_default(SZT, "softplus", [0, 1], layout="batch")
+    b = StackedMLP.torch_default(SZT, "softplus", [0, 1], layout="feature")
+    assert StackedMLP.torch_default(SZT, "tanh", [0]).layout == "feature"
+    assert StackedMLP.torch_default([784, 10], "tanh", [0]).layout == "batch"
+    for u, v in zip(a.forward_with_activations(x)[1], b.forward_with_activations(x)[1]):
+        assert u.shape == v.shape == (2, 30, u.shape[-1])
+        torch.testing.assert_close(u, v)
+    with pytest.raises(ValueError, match="unknown layout"):
+        StackedMLP.torch_default(SZT, "tanh", [0], layout="diagonal")
 
 
 def test_torch_default_init_is_manual_seed_then_mlp():

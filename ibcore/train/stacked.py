@@ -43,6 +43,7 @@ class StackedMLP(nn.Module):
         weights: Sequence[torch.Tensor],
         biases: Sequence[torch.Tensor],
         act: str = "relu",
+        layout: str = "auto",
     ) -> None:
         super().__init__()
         if len(weights) != len(biases) or not weights:
@@ -54,6 +55,7 @@ class StackedMLP(nn.Module):
         self.weights = nn.ParameterList(nn.Parameter(w.detach().clone()) for w in weights)
         self.biases = nn.ParameterList(nn.Parameter(b.detach().clone()) for b in biases)
         self.act_name = act
+        self.layout = _layout(layout, self.widths)
         self.act = activation(act)
 
     @property
@@ -65,7 +67,9 @@ class StackedMLP(nn.Module):
         return [self.weights[0].shape[1]] + [w.shape[2] for w in self.weights]
 
     @classmethod
-    def from_modules(cls, models: Sequence[MLP], act: str | None = None) -> StackedMLP:
+    def from_modules(
+        cls, models: Sequence[MLP], act: str | None = None, layout: str = "auto"
+    ) -> StackedMLP:
         """Stack the parameters of same-shaped `MLP`s (e.g. each initialised its own way)."""
         n_layers = len(models[0].layers)
         weights = [
@@ -74,7 +78,7 @@ class StackedMLP(nn.Module):
         biases = [
             torch.stack([_bias(m.layers[i]) for m in models]).unsqueeze(1) for i in range(n_layers)
         ]
-        return cls(weights, biases, act or _act_name(models[0]))
+        return cls(weights, biases, act or _act_name(models[0]), layout)
 
     @classmethod
     def torch_default(
@@ -83,6 +87,7 @@ class StackedMLP(nn.Module):
         act: str,
         seeds: Sequence[int],
         device: str | torch.device = "cpu",
+        layout: str = "auto",
     ) -> StackedMLP:
         """PyTorch-default initialisation, model k drawn as ``manual_seed(seeds[k]); MLP(...)``.
 
@@ -93,7 +98,7 @@ class StackedMLP(nn.Module):
             for seed in seeds:
                 torch.manual_seed(seed)
                 models.append(MLP(widths, act))
-        return cls.from_modules(models, act).to(device)
+        return cls.from_modules(models, act, layout).to(device)
 
     def model(self, k: int) -> MLP:
         """Model k as a stand-alone `MLP` (a copy)."""
@@ -110,14 +115,34 @@ class StackedMLP(nn.Module):
     def forward_with_activations(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """x: (M, B, n_in), or (B, n_in) shared by all models. Returns (logits, [T_1 … T_L])."""
         h = x.expand(self.n_models, *x.shape) if x.dim() == 2 else x
+        feature_major = self.layout == "feature"
+        if feature_major:
+            h = h.transpose(1, 2)
         acts = []
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = torch.bmm(h, w) + b
+            if feature_major:  # h (M, n_in, B): W^T h + b, the bias broadcast along the batch
+                h = torch.bmm(w.transpose(1, 2), h) + b.transpose(1, 2)
+            else:  # h (M, B, n_in): h W + b
+                h = torch.bmm(h, w) + b
             if i < last:
                 h = per_model(self.act, h) if self.act_name in _ALIGNED else self.act(h)
-            acts.append(h)
-        return h, acts
+            acts.append(h.transpose(1, 2) if feature_major else h)
+        return acts[-1], acts
+
+
+def _layout(layout: str, widths: list[int]) -> str:
+    """"batch" (activations (M, B, width)) or "feature" (stored (M, width, B)).
+
+    "auto" is a fixed rule, so that a config always trains with the same rounding: feature-major
+    when the input is at most 64 wide. Measured (benchmarks/README.md): feature-major made the
+    12-bit net's forward + backward 35 % faster, but two of three MNIST nets 12 % slower.
+    """
+    if layout == "auto":
+        return "feature" if widths[0] <= 64 else "batch"
+    if layout not in ("batch", "feature"):
+        raise ValueError(f"unknown layout {layout!r}; choose 'auto', 'batch' or 'feature'")
+    return layout
 
 
 def _bias(layer: nn.Linear) -> torch.Tensor:
