@@ -1,23 +1,31 @@
-"""Accuracy and speed benchmarks of ibcore.mi (run on demand; not part of pytest).
+"""Accuracy and speed of the ibcore.mi estimators: the page a reader uses to choose one.
 
-    python benchmarks/bench_mi.py            # full run (< 10 min on 2 cores)
-    python benchmarks/bench_mi.py --quick    # a smaller grid, for trying changes
+    .venv/bin/python benchmarks/bench_mi.py            # full grid (~10 min on 2 idle cores)
+    .venv/bin/python benchmarks/bench_mi.py --quick    # a smaller grid, for trying changes
+    .venv/bin/python benchmarks/bench_mi.py --from-csv # re-render the page from the CSVs
 
-Writes benchmarks/results/mi_accuracy.csv, benchmarks/results/mi_speed.csv and the
-self-contained page reports/benchmarks_mi.html (tables + base64 PNG plots, no CDN).
+Accuracy: every estimator on every task of :data:`TASKS`, each with closed-form MI
+(correlated Gaussians; Student-t pairs, sparse interactions and smooth invertible
+transforms of Gaussian pairs in the spirit of Czyz et al., NeurIPS 2023, "Beyond Normal"),
+over ``SEEDS`` seeds and a grid of N; bias = mean(estimate - truth), RMSE over seeds. The
+KDE bounds are benchmarked apart on linear-Gaussian channels (their own setting).
+Speed: wall and CPU seconds vs N for each estimator at the shapes information-plane work
+needs, with the load average recorded beside every timing; the KSG comparison with the
+reference algorithm is benchmarks/bench_ksg.py (its CSV is shown here when present).
 
-Accuracy: bias and RMSE (bits) vs closed-form ground truth over seeds, on correlated
-Gaussians (pairs (x_k, y_k) with correlation rho, I = -d/2 log2(1 - rho^2)) for binning,
-gaussian, ksg, edge; on linear-Gaussian channels T = W X + N(0, s2 I) for the kde bounds.
-Speed: wall time vs N, throughput, log-log slope of time vs N, and the ratio to a reference
-implementation timed in the same process (scikit-learn's mutual_info_regression for 1-D KSG,
-a naive unchunked O(N^2) KDE for the kde bound).
+"Which estimator when" is generated from the numbers with rules fixed in advance
+(:data:`BREAKS`): an estimator *breaks* on a task when |bias| at the largest N exceeds
+max(0.1 bits, 10 % of the truth).
+
+Writes benchmarks/results/mi_accuracy_raw.csv (one row per estimate), mi_accuracy.csv
+(summary), mi_speed.csv and reports/benchmarks_mi.html (self-contained, shared style).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import html
 import io
 import os
 import platform
@@ -27,88 +35,93 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
-import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-from scipy.spatial.distance import cdist  # noqa: E402
-from scipy.special import logsumexp  # noqa: E402
-from sklearn.feature_selection import mutual_info_regression  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ibcore.mi as mi  # noqa: E402
-from ibcore.mi import binning, gaussian, kde  # noqa: E402
-from ibcore.mi.synthetic import correlated_gaussians  # noqa: E402
+from ibcore.mi import gaussian, synthetic  # noqa: E402
+from ibcore.notebook import html_table  # noqa: E402
+from ibcore.report import STYLE, write_atomic  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 REPORT = ROOT / "reports" / "benchmarks_mi.html"
+SEEDS = 5
+#: N of the summary table (every task and estimator has it in both grids)
+N_FIXED = 10_000
+#: an estimator breaks on a task when |bias| > max(BREAKS_ABS, BREAKS_REL * truth) bits
+BREAKS_ABS, BREAKS_REL = 0.1, 0.1
 
-#: estimator name -> (method, params) for the accuracy grid on correlated Gaussians
-ACCURACY_ESTIMATORS: dict[str, tuple[str, dict]] = {
+Task = Callable[[int, int], tuple[np.ndarray, np.ndarray, float]]
+
+#: task -> (description, sampler(n, seed) -> (x, y, I in bits))
+TASKS: dict[str, tuple[str, Task]] = {
+    "gauss 1+1": ("Gaussian pair, rho 0.75",
+                  lambda n, s: synthetic.correlated_gaussians(n, 1, 0.75, s)),
+    "independent 2+2": ("independent Gaussians (truth 0)",
+                        lambda n, s: synthetic.correlated_gaussians(n, 2, 0.0, s)),
+    "gauss 2+2": ("2 Gaussian pairs, rho 0.75",
+                  lambda n, s: synthetic.correlated_gaussians(n, 2, 0.75, s)),
+    "gauss 5+5": ("5 Gaussian pairs, rho 0.75",
+                  lambda n, s: synthetic.correlated_gaussians(n, 5, 0.75, s)),
+    "gauss 1+1 strong": ("Gaussian pair, rho 0.99",
+                         lambda n, s: synthetic.correlated_gaussians(n, 1, 0.99, s)),
+    "student-t 1+1 nu=1": ("bivariate t (Cauchy tails), rho 0: dependence through the scale",
+                           lambda n, s: synthetic.student_t_pair(n, 1, 1.0, 0.0, s)),
+    "student-t 2+2 nu=2": ("multivariate t, nu 2, rho 0.5",
+                           lambda n, s: synthetic.student_t_pair(n, 2, 2.0, 0.5, s)),
+    "sparse 5+5": ("5+5 coordinates, 1 pair correlated (rho 0.9), 4 independent",
+                   lambda n, s: synthetic.sparse_gaussians(n, 5, 1, 0.9, s)),
+    "halfcube 2+2": ("gauss 2+2 through x|x|^(1/2) per coordinate",
+                     lambda n, s: synthetic.transformed_gaussians(n, 2, 0.75, "halfcube", s)),
+    "exp 1+1": ("gauss 1+1 through exp (log-normal marginals)",
+                lambda n, s: synthetic.transformed_gaussians(n, 1, 0.75, "exp", s)),
+}
+
+#: estimator -> (method, params)
+ESTIMATORS: dict[str, tuple[str, dict]] = {
     "gaussian": ("gaussian", {}),
-    "ksg": ("ksg", {"k": 3}),
+    "ksg k=3": ("ksg", {"k": 3}),
+    "ksg k=10": ("ksg", {"k": 10}),
     "edge": ("edge", {}),
-    "edge_xor": ("edge", {"hash": "xor"}),
-    "binning_30": ("binning", {"n_bins": 30}),
-}
-
-TARGETS = {  # estimator -> (N, d, seconds) from the issue
-    "edge": (1_000_000, 10, 10.0),
-    "binning": (10_000, 1024, 1.0),
-    "kde_upper": (10_000, 1024, 30.0),
-    "ksg": (100_000, 2, 10.0),
+    "edge xor": ("edge", {"hash": "xor"}),
+    "binning 30": ("binning", {"n_bins": 30}),
 }
 
 
-#: CPU seconds (all threads of this process) of the last :func:`timed` call's best run
-LAST_CPU = [np.nan]
+def loadavg() -> float:
+    return float(os.getloadavg()[0])
 
 
-def timed(fn: Callable[..., object], *args: object, repeat: int = 1, **kw: object) -> float:
-    """Best wall time of ``fn(*args, **kw)`` over ``repeat`` calls (resists other load).
-
-    The machine may be shared, so the CPU time of the same run is kept in LAST_CPU: wall
-    time above CPU time / threads means the process waited for a core.
-    """
-    best = np.inf
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), time.process_time()
-        fn(*args, **kw)
-        wall = time.perf_counter() - start
-        if wall < best:
-            best, LAST_CPU[0] = wall, time.process_time() - cpu
-    return best
-
-
-def accuracy_gaussians(ns: list[int], dims: list[int], rhos: list[float], seeds: int) -> list:
+def accuracy(ns: list[int], seeds: int) -> pd.DataFrame:
+    """One row per (task, estimator, N, seed): estimate, truth, wall and CPU seconds, load."""
     rows = []
-    for n in ns:
-        for dim in dims:
-            for rho in rhos:
-                for name, (method, params) in ACCURACY_ESTIMATORS.items():
-                    # KSG in a 10-D joint space at N = 1e5 costs minutes: skip that corner
-                    if name == "ksg" and dim >= 5 and n > 10_000:
-                        continue
-                    for seed in range(seeds):
-                        x, y, true = correlated_gaussians(n, dim, rho, random_state=seed)
-                        start = time.perf_counter()
-                        est = mi.estimate(x, y, method=method, **params)
-                        rows.append({
-                            "family": "correlated_gaussians", "estimator": name, "n": n,
-                            "dim": dim, "rho": rho, "seed": seed, "true_bits": true,
-                            "estimate_bits": est, "error_bits": est - true,
-                            "seconds": time.perf_counter() - start,
-                        })
-            print(f"accuracy n={n} dim={dim} done", flush=True)
-    return rows
+    for task, (_, sample) in TASKS.items():
+        for n in ns:
+            for seed in range(seeds):
+                x, y, true = sample(n, seed)
+                for name, (method, params) in ESTIMATORS.items():
+                    extra = {"random_state": seed} if method in ("edge", "ksg") else {}
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    est = mi.estimate(x, y, method=method, **params, **extra)
+                    rows.append({
+                        "task": task, "estimator": name, "n": n, "seed": seed,
+                        "true_bits": true, "estimate_bits": est, "error_bits": est - true,
+                        "seconds": time.perf_counter() - wall,
+                        "cpu_seconds": time.process_time() - cpu, "load": loadavg(),
+                    })
+        print(f"accuracy {task} done (load {loadavg():.1f})", flush=True)
+    return pd.DataFrame(rows)
 
 
 def accuracy_kde(ns: list[int], dims: list[int], seeds: int, noise_var: float = 0.5) -> list:
+    """KDE upper/lower bounds of I(T;X) on T = W X + N(0, s2 I) (Saxe et al. App. B)."""
     rows = []
     for n in ns:
         for dim in dims:
@@ -118,213 +131,302 @@ def accuracy_kde(ns: list[int], dims: list[int], seeds: int, noise_var: float = 
                 true = gaussian.linear_channel_mi(w, noise_var)
                 h = rng.standard_normal((n, dim)) @ w.T
                 for bound in ("upper", "lower"):
-                    start = time.perf_counter()
-                    est = kde.mi_x_t(h, noise_var, bound)
-                    rows.append({
-                        "family": "linear_gaussian_channel", "estimator": f"kde_{bound}",
-                        "n": n, "dim": dim, "rho": np.nan, "seed": seed, "true_bits": true,
-                        "estimate_bits": est, "error_bits": est - true,
-                        "seconds": time.perf_counter() - start,
-                    })
-        print(f"kde accuracy n={n} done", flush=True)
+                    est = mi.ixt(h, "kde", noise_var=noise_var, bound=bound)
+                    rows.append({"task": f"linear channel {dim}-D", "estimator": f"kde {bound}",
+                                 "n": n, "seed": seed, "true_bits": true,
+                                 "estimate_bits": est, "error_bits": est - true})
     return rows
 
 
-def naive_kde_upper(h: np.ndarray, noise_var: float) -> float:
-    """Reference: the whole N x N distance matrix at once (scipy cdist), no chunking."""
-    d2 = cdist(h, h, "sqeuclidean")
-    return float(-(logsumexp(-d2 / (2 * noise_var), axis=1) - np.log(h.shape[0])).mean())
-
-
-def speed(quick: bool) -> list:
-    rows = []
-
-    def add(est, n, d, secs, ref=None, ref_secs=np.nan):
-        target = TARGETS.get(est)
-        at_target = target is not None and (n, d) == target[:2]
-        rows.append({
-            "estimator": est, "n": n, "d": d, "seconds": secs, "cpu_seconds": LAST_CPU[0],
-            "samples_per_s": n / secs, "reference": ref or "",
-            "reference_seconds": ref_secs,
-            "speedup_vs_reference": ref_secs / secs if ref else np.nan,
-            "target_seconds": target[2] if at_target else np.nan,
-            "meets_target": (secs < target[2]) if at_target else None,
-        })
-        print(f"speed {est} n={n} d={d}: {secs:.3f}s", flush=True)
-
-    # KSG 1-D vs scikit-learn (also KSG, k=3, with its own 1e-10 noise) at equal N
-    for n in [1_000, 10_000, 100_000]:
-        x, y, _ = correlated_gaussians(n, 1, 0.5, random_state=0)
-        ours = timed(mi.estimate, x, y, method="ksg", repeat=2)
-        cpu = LAST_CPU[0]
-        ref = timed(mutual_info_regression, x, y[:, 0], n_neighbors=3, random_state=0)
-        LAST_CPU[0] = cpu
-        add("ksg", n, 1, ours, "sklearn.mutual_info_regression", ref)
-    for n in [10_000, 30_000, 100_000]:
-        x, y, _ = correlated_gaussians(n, 2, 0.5, random_state=0)  # x, y each 2-D
-        add("ksg", n, 2, timed(mi.estimate, x, y, method="ksg"))
-    # EDGE, x and y each 10-D (the target counts d = 10 per variable)
-    for n in [10_000, 100_000] + ([] if quick else [1_000_000]):
-        x, y, _ = correlated_gaussians(n, 10, 0.5, random_state=0)
-        add("edge", n, 10, timed(mi.estimate, x, y, method="edge"))
-    # binning: H(T) of an N x 1024 tanh layer
-    for n in [1_000, 3_000, 10_000]:
-        t = np.tanh(np.random.default_rng(0).standard_normal((n, 1024)))
-        add("binning", n, 1024,
-            timed(binning.entropy_t, t, n_bins=30, value_range=(-1, 1), repeat=3))
-    # KDE upper bound, d = 1024: ours vs naive at equal N, then ours at the target size
-    for n in [1_000, 2_000, 4_000] + ([] if quick else [10_000]):
-        h = np.random.default_rng(0).standard_normal((n, 1024))
-        ours = timed(kde.mi_x_t, h, 1.0)
-        if n <= 4_000:
-            cpu = LAST_CPU[0]
-            ref = timed(naive_kde_upper, h, 1.0)
-            LAST_CPU[0] = cpu
-            add("kde_upper", n, 1024, ours, "naive O(N^2) scipy cdist", ref)
-        else:
-            add("kde_upper", n, 1024, ours)
-    # HSIC exact (chunked) vs random Fourier features
-    for n in [1_000, 4_000]:
-        x, y, _ = correlated_gaussians(n, 2, 0.5, random_state=0)
-        add("hsic_exact", n, 2, timed(mi.dependence, x, y))
-        add("hsic_rff500", n, 2, timed(mi.dependence, x, y, n_features=500))
-    return rows
-
-
-def slopes(speed_df: pd.DataFrame) -> pd.DataFrame:
-    """Least-squares slope of log(time) vs log(N) per (estimator, d)."""
-    out = []
-    for (est, d), g in speed_df.groupby(["estimator", "d"]):
-        if len(g) >= 2:
-            slope = np.polyfit(np.log(g["n"]), np.log(g["seconds"]), 1)[0]
-            out.append({"estimator": est, "d": d, "loglog_slope": slope,
-                        "n_range": f"{g['n'].min()}-{g['n'].max()}"})
-    return pd.DataFrame(out)
-
-
-def summarise(acc: pd.DataFrame) -> pd.DataFrame:
-    grp = acc.groupby(["family", "estimator", "dim", "rho", "n"], dropna=False)
-    return grp.agg(
+def summarise(raw: pd.DataFrame) -> pd.DataFrame:
+    """Bias, RMSE, sd over seeds and median seconds per (task, estimator, N)."""
+    grp = raw.groupby(["task", "estimator", "n"], sort=False)
+    out = grp.agg(
         true_bits=("true_bits", "mean"), bias_bits=("error_bits", "mean"),
         rmse_bits=("error_bits", lambda e: float(np.sqrt(np.mean(np.square(e))))),
-        sd_bits=("error_bits", "std"), seconds=("seconds", "mean"), seeds=("seed", "count"),
+        sd_bits=("error_bits", "std"), seeds=("seed", "count"),
     ).reset_index()
-
-
-def png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    return '<img src="data:image/png;base64,' + base64.b64encode(buf.getvalue()).decode() + '">'
-
-
-def _plain_log_ticks(grid) -> None:
-    # a log axis spanning < 1 decade otherwise labels every minor tick (unreadable)
-    for ax in grid.axes.flat:
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-
-
-def plots(summary: pd.DataFrame, speed_df: pd.DataFrame) -> list[str]:
-    sns.set_theme(style="whitegrid")
-    out = []
-    gs = summary[summary["family"] == "correlated_gaussians"]
-    g = sns.relplot(data=gs, x="n", y="bias_bits", hue="estimator", style="estimator",
-                    col="rho", row="dim", kind="line", marker="o", height=2.4, aspect=1.3,
-                    facet_kws={"sharey": False})
-    g.set(xscale="log")
-    for ax in g.axes.flat:
-        ax.axhline(0.0, color="k", lw=0.8)
-    g.figure.suptitle("Bias (bits) vs N on correlated Gaussians", y=1.02)
-    out.append(png(g.figure))
-    g = sns.relplot(data=gs, x="n", y="rmse_bits", hue="estimator", style="estimator",
-                    col="rho", row="dim", kind="line", marker="o", height=2.4, aspect=1.3,
-                    facet_kws={"sharey": False})
-    g.set(xscale="log", yscale="log")
-    g.figure.suptitle("RMSE (bits) vs N on correlated Gaussians", y=1.02)
-    out.append(png(g.figure))
-    gk = summary[summary["family"] == "linear_gaussian_channel"]
-    g = sns.relplot(data=gk, x="n", y="bias_bits", hue="estimator", col="dim", kind="line",
-                    marker="o", height=2.6, aspect=1.2, facet_kws={"sharey": False})
-    g.set(xscale="log")
-    _plain_log_ticks(g)
-    for ax in g.axes.flat:
-        ax.axhline(0.0, color="k", lw=0.8)
-    g.figure.suptitle("KDE bounds minus analytic I(T;X), linear-Gaussian channel", y=1.05)
-    out.append(png(g.figure))
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    sp = speed_df.assign(label=speed_df["estimator"] + " d=" + speed_df["d"].astype(str))
-    sns.lineplot(data=sp, x="n", y="seconds", hue="label", marker="o", ax=ax)
-    ref = sp[sp["reference"] != ""]
-    ax.scatter(ref["n"], ref["reference_seconds"], marker="x", color="k", label="reference")
-    ax.set(xscale="log", yscale="log", title="Wall time vs N (x = reference implementation)")
-    ax.legend(fontsize=7)
-    out.append(png(fig))
+    if "seconds" in raw:
+        out["median_seconds"] = grp["seconds"].median().to_numpy()
     return out
 
 
-def write_html(summary, speed_df, slope_df, images, meta: dict) -> None:
-    css = ("body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
-           "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
-           "padding:2px 6px;text-align:right}img{max-width:100%}")
-    fmt = {"float_format": lambda v: f"{v:.4g}", "index": False, "border": 0}
+def timed(fn: Callable[..., object], *args: object, repeat: int = 3, **kw: object) -> dict:
+    """Best wall time of ``repeat`` calls, its CPU time, and the load average before it."""
+    load, best, best_cpu = loadavg(), np.inf, np.nan
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn(*args, **kw)
+        secs = time.perf_counter() - wall
+        if secs < best:
+            best, best_cpu = secs, time.process_time() - cpu
+    return {"seconds": best, "cpu_seconds": best_cpu, "load": load}
+
+
+def speed(quick: bool) -> pd.DataFrame:
+    """Seconds vs N at information-plane shapes; one row per (estimator, shape, N)."""
+    rows = []
+
+    def add(est: str, shape: str, n: int, timing: dict) -> None:
+        rows.append({"estimator": est, "shape": shape, "n": n, **timing})
+        print(f"speed {est} {shape} n={n}: {timing['seconds']:.3f}s "
+              f"(load {timing['load']:.1f})", flush=True)
+
+    big = [] if quick else [1_000_000]
+    for n in [10_000, 100_000] + big:
+        x, y, _ = synthetic.correlated_gaussians(n, 10, 0.5, random_state=0)
+        add("edge", "10+10-D", n, timed(mi.estimate, x, y, method="edge", repeat=1))
+    for n in [1_000, 10_000, 100_000]:
+        x, y, _ = synthetic.correlated_gaussians(n, 1, 0.5, random_state=0)
+        add("ksg k=3", "1+1-D", n, timed(mi.estimate, x, y, method="ksg"))
+    for n in [3_000, 10_000, 30_000]:
+        x, y, _ = synthetic.correlated_gaussians(n, 2, 0.5, random_state=0)
+        add("ksg k=3", "2+2-D", n, timed(mi.estimate, x, y, method="ksg"))
+    for n in [1_000, 3_000, 10_000]:
+        t = np.tanh(np.random.default_rng(0).standard_normal((n, 1024)))
+        add("binning 30", "I(X;T), T 1024-D", n,
+            timed(mi.ixt, t, "binning", n_bins=30, value_range=(-1.0, 1.0)))
+        add("edge", "I(X;T), T 1024-D", n, timed(mi.ixt, t, "edge", repeat=1))
+    for n in [1_000, 2_000, 4_000] + ([] if quick else [10_000]):
+        h = np.random.default_rng(0).standard_normal((n, 1024))
+        add("kde upper", "I(X;T), T 1024-D", n, timed(mi.ixt, h, "kde", noise_var=1.0, repeat=1))
+    for n in [1_000, 4_000]:
+        x, y, _ = synthetic.correlated_gaussians(n, 2, 0.5, random_state=0)
+        add("hsic exact", "2+2-D", n, timed(mi.dependence, x, y))
+        add("hsic rff 500", "2+2-D", n, timed(mi.dependence, x, y, n_features=500))
+    return pd.DataFrame(rows)
+
+
+def slopes(speed_df: pd.DataFrame) -> pd.DataFrame:
+    """Least-squares slope of log(time) vs log(N) per (estimator, shape)."""
+    out = []
+    for (est, shape), g in speed_df.groupby(["estimator", "shape"], sort=False):
+        if len(g) >= 2:
+            slope = np.polyfit(np.log(g["n"]), np.log(g["seconds"]), 1)[0]
+            out.append({"estimator": est, "shape": shape, "N": f"{g['n'].min()}–{g['n'].max()}",
+                        "log-log slope": f"{slope:.2f}"})
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------- conclusions from numbers
+
+def breaks(row: pd.Series) -> bool:
+    """The rule fixed before the run: |bias| > max(0.1 bits, 10 % of the truth)."""
+    return abs(row["bias_bits"]) > max(BREAKS_ABS, BREAKS_REL * abs(row["true_bits"]))
+
+
+def verdicts(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per (task, estimator): bias and RMSE at the largest N, and whether it breaks there."""
+    last = summary[summary["n"] == summary.groupby("task")["n"].transform("max")].copy()
+    last["breaks"] = last.apply(breaks, axis=1)
+    return last
+
+
+def conclusions(summary: pd.DataFrame) -> list[str]:
+    """'Which estimator when', generated: best per task, and where each estimator breaks."""
+    v = verdicts(summary)
+    n_max = int(v["n"].max())
+    lines = []
+    for est in ESTIMATORS:
+        e = v[v["estimator"] == est]
+        bad = e[e["breaks"]]
+        good = e[~e["breaks"]]
+        text = f"<b>{html.escape(est)}</b>: within tolerance on {len(good)}/{len(e)} tasks"
+        if len(bad):
+            worst = ", ".join(f"{html.escape(r.task)} ({r.bias_bits:+.2f})"
+                              for r in bad.sort_values("bias_bits", key=abs).itertuples())
+            text += f"; breaks on {worst}"
+        lines.append(text + ".")
+    best = []
+    for task in TASKS:
+        t = v[v["task"] == task].sort_values("rmse_bits")
+        r = t.iloc[0]
+        best.append(f"{html.escape(task)}: <b>{html.escape(r.estimator)}</b> "
+                    f"(RMSE {r.rmse_bits:.3f})")
+    lines.append(f"Lowest RMSE at N = {n_max:,} — " + "; ".join(best) + ".")
+    return lines
+
+
+# ---------------------------------------------------------------- page
+
+def png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=85, bbox_inches="tight")
+    plt.close(fig)
+    return '<img style="max-width:100%" src="data:image/png;base64,' + \
+        base64.b64encode(buf.getvalue()).decode() + '">'
+
+
+def fmt(v: float, digits: int = 3) -> str:
+    return "–" if v is None or not np.isfinite(v) else f"{v:+.{digits}f}"
+
+
+def summary_rows(summary: pd.DataFrame) -> list[dict]:
+    """Task × estimator at N_FIXED: 'bias / RMSE'; a breaking cell is starred."""
+    s = summary[summary["n"] == N_FIXED]
+    rows = []
+    for task, (desc, _) in TASKS.items():
+        t = s[s["task"] == task]
+        if t.empty:
+            continue
+        row = {"task": task, "what": desc, "true MI": f"{t['true_bits'].iloc[0]:.3f}"}
+        for est in ESTIMATORS:
+            r = t[t["estimator"] == est]
+            if r.empty:
+                row[est] = "–"
+                continue
+            r = r.iloc[0]
+            star = " ✗" if breaks(r) else ""
+            row[est] = f"{fmt(r.bias_bits)} / {r.rmse_bits:.3f}{star}"
+        rows.append(row)
+    return rows
+
+
+def time_rows(summary: pd.DataFrame) -> list[dict]:
+    s = summary[summary["n"] == N_FIXED]
+    rows = []
+    for task in TASKS:
+        t = s[s["task"] == task]
+        if t.empty or "median_seconds" not in t:
+            continue
+        row = {"task": task}
+        for est in ESTIMATORS:
+            r = t[t["estimator"] == est]
+            row[est] = "–" if r.empty else f"{1e3 * r['median_seconds'].iloc[0]:.2g}"
+        rows.append(row)
+    return rows
+
+
+def plots(summary: pd.DataFrame, kde_summary: pd.DataFrame, speed_df: pd.DataFrame) -> dict:
+    sns.set_theme(style="whitegrid")
+    out = {}
+    for col, title, logy in (("bias_bits", "bias (bits) vs N", False),
+                             ("rmse_bits", "RMSE (bits) vs N", True)):
+        g = sns.relplot(data=summary, x="n", y=col, hue="estimator", style="estimator",
+                        col="task", col_wrap=5, kind="line", marker="o", height=2.3,
+                        aspect=1.1, facet_kws={"sharey": False})
+        g.set(xscale="log", yscale="log" if logy else "linear")
+        g.set_titles("{col_name}")
+        if not logy:
+            for ax in g.axes.flat:
+                ax.axhline(0.0, color="k", lw=0.8)
+        g.figure.suptitle(title, y=1.02)
+        out[col] = png(g.figure)
+    if not kde_summary.empty:
+        g = sns.relplot(data=kde_summary, x="n", y="bias_bits", hue="estimator", col="task",
+                        kind="line", marker="o", height=2.5, aspect=1.2,
+                        facet_kws={"sharey": False})
+        g.set(xscale="log")
+        for ax in g.axes.flat:
+            ax.axhline(0.0, color="k", lw=0.8)
+        g.figure.suptitle("KDE bounds minus the exact I(T;X), linear-Gaussian channel", y=1.05)
+        out["kde"] = png(g.figure)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    sp = speed_df.assign(label=speed_df["estimator"] + ", " + speed_df["shape"])
+    sns.lineplot(data=sp, x="n", y="seconds", hue="label", marker="o", ax=ax)
+    ax.set(xscale="log", yscale="log", title="wall time vs N (best of repeats)")
+    ax.legend(fontsize=7)
+    out["speed"] = png(fig)
+    return out
+
+
+def write_page(raw: pd.DataFrame, summary: pd.DataFrame, kde_summary: pd.DataFrame,
+               speed_df: pd.DataFrame, ksg_ref: pd.DataFrame | None, meta: dict) -> None:
+    img = plots(summary, kde_summary, speed_df)
+    load = raw["load"] if "load" in raw else pd.Series(dtype=float)
     parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>ibcore.mi benchmarks"
-        f"</title><style>{css}</style></head><body><h1>ibcore.mi benchmarks</h1>",
-        "<p>" + ", ".join(f"{k}: {v}" for k, v in meta.items()) + "</p>",
-        "<h2>Speed</h2>", speed_df.to_html(**fmt),
-        "<h3>log-log slope of time vs N</h3>", slope_df.to_html(**fmt),
-        images[3],
-        "<h2>Accuracy: correlated Gaussians</h2>",
-        "<p>bias = mean(estimate - truth), RMSE over seeds; bits.</p>", images[0], images[1],
-        summary[summary["family"] == "correlated_gaussians"].to_html(**fmt),
-        "<h2>Accuracy: KDE bounds on a linear-Gaussian channel (noise_var 0.5)</h2>",
-        images[2], summary[summary["family"] == "linear_gaussian_channel"].to_html(**fmt),
-        "</body></html>",
+        "<!doctype html><html><head><meta charset='utf-8'><title>Choosing an MI estimator"
+        f"</title>{STYLE}<style>body{{font-family:system-ui,sans-serif;line-height:1.45}}"
+        "</style></head><body>",
+        "<h1>Choosing a mutual-information estimator (<code>ibcore.mi</code>)</h1>",
+        "<p>Every number below is measured by <code>benchmarks/bench_mi.py</code> against "
+        "closed-form MI. Raw data: <a href='../benchmarks/results/mi_accuracy_raw.csv'>"
+        "one row per estimate</a>, <a href='../benchmarks/results/mi_accuracy.csv'>summary"
+        "</a>, <a href='../benchmarks/results/mi_speed.csv'>timings</a>, "
+        "<a href='../benchmarks/results/ksg_vs_reference.csv'>KSG vs reference</a>.</p>",
+        "<p><small>" + html.escape("; ".join(f"{k}: {v}" for k, v in meta.items()))
+        + (f"; load average during the accuracy runs {load.min():.1f}–{load.max():.1f}"
+           if len(load) else "") + "</small></p>",
+        "<h2>Which estimator when</h2><p>Generated from the table below with a rule fixed "
+        f"before the run: an estimator <em>breaks</em> on a task (✗) when its |bias| at the "
+        f"largest N exceeds max({BREAKS_ABS} bits, {BREAKS_REL:.0%} of the truth).</p><ul>",
+        *[f"<li>{line}</li>" for line in conclusions(summary)],
+        "</ul>",
+        f"<h2>Summary at N = {N_FIXED:,}: bias / RMSE (bits) over {SEEDS} seeds</h2>",
+        "<p>✗: the same rule applied at this N.</p>",
+        html_table(summary_rows(summary)),
+        f"<h3>Median time per estimate at N = {N_FIXED:,} (ms; load average as above)</h3>",
+        html_table(time_rows(summary)),
+        "<h2>Error against N</h2>", img["bias_bits"], img["rmse_bits"],
     ]
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(parts), encoding="utf-8")
+    if "kde" in img:
+        parts += ["<h2>KDE bounds (Kolchinsky–Tracey) on linear-Gaussian channels</h2>",
+                  "<p>The bounds of the noisy-layer I(T;X) of Saxe et al. (noise variance "
+                  "0.5); the gap between them is the bound, not sampling noise.</p>",
+                  img["kde"]]
+    parts += ["<h2>Time against N</h2>", img["speed"],
+              html_table(slopes(speed_df).to_dict("records")),
+              html_table([{**r, "seconds": f"{r['seconds']:.3f}",
+                           "cpu_seconds": f"{r['cpu_seconds']:.3f}", "load": f"{r['load']:.1f}"}
+                          for r in speed_df.to_dict("records")])]
+    if ksg_ref is not None:
+        cols = {"n": "N", "dim_x": "dim x", "dim_y": "dim y", "k": "k",
+                "ours_s": "ours (s)", "reference_s": "reference (s)",
+                "ratio_ours_over_reference": "ratio", "abs_diff_bits": "|Δ| bits",
+                "load_before": "load"}
+        parts += ["<h3>KSG against the reference algorithm (NPEET's, re-implemented; "
+                  "<code>benchmarks/bench_ksg.py</code>)</h3>",
+                  html_table([{v: (f"{r[k]:.3g}" if isinstance(r[k], float) else r[k])
+                               for k, v in cols.items()} for r in ksg_ref.to_dict("records")])]
+    parts.append("</body></html>")
+    write_atomic(REPORT, "\n".join(parts))
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small grid, no 1e5 / 1e6 runs")
-    ap.add_argument("--from-csv", action="store_true",
-                    help="only re-render the HTML page from the saved CSVs")
+    ap.add_argument("--quick", action="store_true", help="small grid, no 1e6 runs")
+    ap.add_argument("--from-csv", action="store_true", help="re-render the page from the CSVs")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="re-take the timings only (e.g. on an idle machine), keep the accuracy")
     args = ap.parse_args(argv)
-    if args.from_csv:
-        summary = pd.read_csv(RESULTS / "mi_accuracy.csv")
-        speed_df = pd.read_csv(RESULTS / "mi_speed.csv", keep_default_na=False,
-                               na_values={c: [""] for c in ("reference_seconds",
-                                                            "speedup_vs_reference",
-                                                            "target_seconds")})
-        old = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-        meta_line = old.split("<p>", 1)[1].split("</p>", 1)[0] if "<p>" in old else ""
-        meta = {"run": meta_line or "re-rendered from CSV"}
-        write_html(summary, speed_df, slopes(speed_df), plots(summary, speed_df), meta)
-        return
-    start = time.perf_counter()
-    load0 = os.getloadavg()[0]
-    ns = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    acc = pd.DataFrame(
-        accuracy_gaussians(ns, [1, 2, 5], [0.0, 0.5, 0.9], seeds=2 if args.quick else 3)
-        + accuracy_kde([500, 2_000] if args.quick else [500, 2_000, 8_000], [1, 2, 5], 3)
-    )
-    speed_df = pd.DataFrame(speed(args.quick))
-    slope_df = slopes(speed_df)
-    summary = summarise(acc)
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    ksg_path = RESULTS / "ksg_vs_reference.csv"
+    meta_path = RESULTS / "mi_meta.csv"
+    if args.from_csv or args.speed_only:
+        raw = pd.read_csv(RESULTS / "mi_accuracy_raw.csv")
+        kde_summary = summarise(pd.read_csv(RESULTS / "mi_kde_raw.csv"))
+        speed_df = pd.read_csv(RESULTS / "mi_speed.csv")
+        meta = dict(pd.read_csv(meta_path).itertuples(index=False))
+        if args.speed_only:
+            load0 = loadavg()
+            speed_df = speed(False)
+            speed_df.to_csv(RESULTS / "mi_speed.csv", index=False, float_format="%.6g")
+            meta["timings re-taken"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            meta["load average during the timings"] = f"{load0:.1f}–{loadavg():.1f}"
+            pd.DataFrame(list(meta.items()), columns=["key", "value"]).to_csv(meta_path,
+                                                                                index=False)
+    else:
+        start, load0 = time.perf_counter(), loadavg()
+        ns = [1_000, 10_000] if args.quick else [1_000, 3_000, 10_000, 30_000]
+        raw = accuracy(ns, 2 if args.quick else SEEDS)
+        kde_raw = pd.DataFrame(accuracy_kde([500, 2_000, 8_000], [1, 2, 5], 3))
+        kde_summary = summarise(kde_raw)
+        speed_df = speed(args.quick)
+        meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "python": platform.python_version(), "numpy": np.__version__,
+                "cpus": os.cpu_count(), "load average at start": f"{load0:.1f}",
+                "load average at end": f"{loadavg():.1f}",
+                "total wall time": f"{time.perf_counter() - start:.0f} s"}
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        raw.to_csv(RESULTS / "mi_accuracy_raw.csv", index=False, float_format="%.6g")
+        kde_raw.to_csv(RESULTS / "mi_kde_raw.csv", index=False, float_format="%.6g")
+        speed_df.to_csv(RESULTS / "mi_speed.csv", index=False, float_format="%.6g")
+        pd.DataFrame(list(meta.items()), columns=["key", "value"]).to_csv(meta_path, index=False)
+    summary = summarise(raw)
     summary.to_csv(RESULTS / "mi_accuracy.csv", index=False, float_format="%.6g")
-    speed_df.to_csv(RESULTS / "mi_speed.csv", index=False, float_format="%.6g")
-    meta = {
-        "python": platform.python_version(), "cpus": os.cpu_count(),
-        "numpy": np.__version__, "load average at start": f"{load0:.1f}",
-        "load average at end": f"{os.getloadavg()[0]:.1f}",
-        "note": "the machine is shared; cpu_seconds shows the work, seconds the wall time",
-        "total wall time": f"{time.perf_counter() - start:.0f} s",
-    }
-    write_html(summary, speed_df, slope_df, plots(summary, speed_df), meta)
-    print(slope_df.to_string(index=False))
-    print(f"done in {time.perf_counter() - start:.0f} s", flush=True)
+    ksg_ref = pd.read_csv(ksg_path) if ksg_path.exists() else None
+    write_page(raw, summary, kde_summary, speed_df, ksg_ref, meta)
+    for line in conclusions(summary):
+        print(line.replace("<b>", "").replace("</b>", ""))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from ibcore.claim_templates import expand_claim_templates
 from ibcore.config import PROFILES, ConfigError, ReplicationConfig, load_toml
 
 VERDICTS = ("reproduced", "not_reproduced", "inconclusive", "not_run")
@@ -273,7 +274,7 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
 def load_claims(path: Path, config: ReplicationConfig | None = None) -> list[Claim]:
     """Parse and validate claims.toml; ids must be unique, experiments must exist."""
     data = load_toml(path)
-    raws = data.get("claims")
+    raws = expand_claim_templates(data, path)
     if not isinstance(raws, list) or not raws:
         raise ConfigError(f"{path}: needs at least one [[claims]] table")
     claims = [_parse_claim(raw, path, config) for raw in raws]

@@ -3,7 +3,9 @@
 Layout (see docs/CONTRACTS.md): `[meta]`, `[base.<experiment>]` with every key and its default,
 and `[profiles.<profile>.<experiment>]` tables that override keys of the base. A profile may only
 override keys the base declares, with a value of the same type (an int may stand for a float).
-Every error names the file, the profile and the key.
+Every error names the file, the profile and the key. `[grid.<g>]` tables (see `ibcore.grids`)
+generate experiments from a product of axes; they are expanded into plain base and profile
+tables before any of this validation.
 """
 
 from __future__ import annotations
@@ -13,16 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ibcore.errors import ConfigError
+from ibcore.grids import expand_grids
+
 PROFILES = ("smoke", "quick", "paper")
 DEFAULT_PROFILE = "quick"
 # Keys every experiment may set that are not passed to its run function: its seeds, whether a
 # profile skips it, and whether its numbers are independent of the seed (closed forms, exact
 # computations: their claims are decided by value, not by an interval over seeds).
 RESERVED_KEYS = {"seeds": (int, list), "skip": (bool,), "deterministic": (bool,)}
-
-
-class ConfigError(ValueError):
-    """A config.toml or claims.toml is malformed; the message names file, profile and key."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,14 @@ class ReplicationConfig:
 
 
 def parse_config(data: dict[str, Any], path: Path) -> ReplicationConfig:
-    """Validate the structure of a config.toml already parsed into `data`."""
-    unknown_top = set(data) - {"meta", "base", "profiles"}
+    """Validate the structure of a config.toml already parsed into `data` (grids expanded)."""
+    unknown_top = set(data) - {"meta", "base", "profiles", "grid"}
     if unknown_top:
         raise ConfigError(f"{path}: unknown top-level table(s) {sorted(unknown_top)}")
+    data = expand_grids(data, path, RESERVED_KEYS)
     base = data.get("base")
     if not isinstance(base, dict) or not base:
-        raise ConfigError(f"{path}: needs a [base.<experiment>] table for each experiment")
+        raise ConfigError(f"{path}: needs a [base.<experiment>] table or a [grid.<g>] table")
     for name, table in base.items():
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: base.{name} must be a table of settings")

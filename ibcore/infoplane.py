@@ -6,27 +6,22 @@ series of epochs, this module computes both coordinates with any `ibcore.mi` est
 
 Activations come as ``acts[epoch][layer]`` arrays of shape (n_samples, width). The inputs are
 taken to be distinct (true of the 12-bit task and of any real data set of distinct images), so
-X is represented by the sample index: I(X;T) = I(T; index). For the KDE estimator that index
-trick would build one mixture per sample, so its closed form I(X;T) = H(T) − H(T|X) (Saxe et
-al. App. B, Eq. 10) is called instead.
+X is represented by the sample index: I(X;T) = I(T; index). I(X;T) goes through the one call
+:func:`ibcore.mi.ixt`, where each family does what its literature does (the KDE bound, for
+instance, uses its closed form I(X;T) = H(T) − H(T|X), Saxe et al. App. B, Eq. 10).
+Randomised estimators (EDGE) take ``random_state`` in ``params``, from the run's seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 import ibcore.mi as mi
-from ibcore.mi import kde
 from ibcore.mi.binning import range_from
-
-# Estimators whose I(X;T) for distinct inputs has a direct formula (cheaper than the index trick).
-_IXT_DIRECT: dict[str, Callable[..., float]] = {
-    "kde": lambda t, noise_var=0.1, bound="upper", **_: kde.mi_x_t(t, noise_var, bound),
-}
 
 
 def log_epochs(n_epochs: int, n_points: int, include_zero: bool = True) -> list[int]:
@@ -67,10 +62,7 @@ def layer_point(
 ) -> tuple[float, float]:
     """(I(X;T), I(T;Y)) in bits of one layer's activations `t` on distinct inputs, labels `y`."""
     t = np.asarray(t, dtype=np.float64)
-    if method in _IXT_DIRECT:
-        ixt = _IXT_DIRECT[method](t, **params)
-    else:
-        ixt = mi.estimate(t, np.arange(len(t)), method=method, **params)
+    ixt = mi.ixt(t, method=method, **params)
     ity = mi.estimate(t, np.asarray(y), method=method, **params)
     return float(ixt), float(ity)
 

@@ -117,3 +117,37 @@ def test_hyperparameter_errors():
         mi.dependence(x, y, method="hsic", estimator="fast")
     with pytest.raises(ValueError, match="bin_size or n_bins"):
         mi.estimate(x, y, method="binning", n_bins=None)
+
+
+def test_ixt_is_one_call_for_every_family():
+    rng = np.random.default_rng(9)
+    t = rng.standard_normal((400, 3))
+    x_rows = rng.standard_normal((400, 5))
+    n = len(t)
+    # binning / EDGE: I(T; sample index); KDE: the closed form of its mixture bound
+    assert mi.ixt(t, "binning", n_bins=4) == pytest.approx(
+        mi.estimate(t, np.arange(n), method="binning", n_bins=4)
+    )
+    raw = mi.estimate(t, np.arange(n), method="edge", random_state=1)
+    assert mi.ixt(t, "edge", random_state=1) == pytest.approx(np.clip(raw, 0, np.log2(n)))
+    assert mi.ixt(t, "edge", random_state=1) != mi.ixt(t, "edge", random_state=2)
+    assert mi.ixt(t, "kde", noise_var=0.1) == pytest.approx(mi.kde.mi_x_t(t, 0.1))
+    assert mi.ixt(t, "hsic", inputs=x_rows, normalized=True) == pytest.approx(
+        mi.dependence(x_rows, t, method="hsic", normalized=True)
+    )
+    with pytest.raises(ValueError, match="inputs"):
+        mi.ixt(t, "hsic")
+    with pytest.raises(ValueError, match="no I\\(X;T\\)"):
+        mi.ixt(t, "gaussian")
+
+
+def test_ixt_with_repeated_inputs():
+    # two copies of every input: X takes n/2 values, T = f(X) -> I(X;T) = H(T) <= log2(n/2)
+    codes = np.repeat(np.arange(50), 2)
+    t = codes.astype(np.float64)[:, None]
+    inputs = codes[:, None] * np.ones((1, 4))
+    got = mi.ixt(t, "binning", inputs=inputs, n_bins=50)
+    assert got == pytest.approx(np.log2(50))
+    assert mi.ixt(codes, "edge", inputs=inputs) == pytest.approx(np.log2(50))
+    with pytest.raises(ValueError, match="distinct"):
+        mi.ixt(t, "kde", inputs=inputs)

@@ -1,16 +1,17 @@
 """I(X;T) (and I(T;Y)) of one layer under one atlas setting, from stored activations.
 
-Inputs are distinct (12-bit patterns, MNIST images), so for binning and EDGE X is represented
-by the sample index exactly as :func:`ibcore.infoplane.layer_point` does, and the KDE bound
-uses the closed form I(X;T) = H(T) − H(T|X) (Saxe et al. ICLR 2018, App. B; Kolchinsky &
-Tracey 2017). The re-estimate therefore goes through the same library calls as the
-replications' own information planes. Families that the replications do not use:
+Inputs are distinct (12-bit patterns, MNIST images). Every family's I(X;T) is the one call
+:func:`ibcore.mi.ixt`, the same call :func:`ibcore.infoplane.layer_point` makes for the
+replications' own information planes (binning and EDGE: X is the sample index; KDE: the
+closed form H(T) − H(T|X), Saxe et al. ICLR 2018 App. B). Families that the replications do
+not use:
 
 * ``adaptive`` (Chelombiev et al., ICLR 2019): plug-in entropy of equal-mass bin codes;
-* ``ksg`` (Goldfeld et al., ICML 2019): the noisy layer T̃ = T + N(0, β²I), one seeded draw
-  per input; I(X;T̃) = h(T̃) − h(T̃|X) = h_KL(T̃) − d/2 log2(2πeβ²), h_KL the
-  Kozachenko–Leonenko k-NN entropy (the KSG family's entropy, Kraskov et al. 2004);
+* ``ksg`` (Goldfeld et al., ICML 2019): the noisy layer T̃ = T + N(0, β²I), one draw per
+  input seeded by (run seed, layer, epoch); ``KSGMI.ixt`` with ``noise_std`` = β;
 * ``hsic``: normalised HSIC(X, T) on a seeded subsample of the inputs (not bits).
+
+Randomised estimators take the run's seed as ``random_state``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import numpy as np
 import ibcore.mi as mi
 from ibcore.atlas.adaptive import adaptive_codes
 from ibcore.atlas.grid import Setting
-from ibcore.mi import kde
 from ibcore.mi.binning import range_from
 from ibcore.mi.ksg import KSGMI
 
@@ -51,8 +51,14 @@ def binning_params(setting: Setting, history: Sequence[np.ndarray], activation: 
     return {"n_bins": setting.params["n_bins"], "value_range": rng}
 
 
+def _noise_seed(seed: int, layer: int, epoch: int) -> list[int]:
+    """One noise draw per (run, layer, epoch): the KSG family's ``random_state``."""
+    return [seed, layer, epoch, 7919]
+
+
 def _noisy(t: np.ndarray, std: float, seed: int, layer: int, epoch: int) -> np.ndarray:
-    rng = np.random.default_rng([seed, layer, epoch, 7919])
+    # the same draw KSGMI.ixt makes from _noise_seed (first draw of that generator)
+    rng = np.random.default_rng(_noise_seed(seed, layer, epoch))
     return t + std * rng.standard_normal(t.shape)
 
 
@@ -69,31 +75,25 @@ def ixt_series(
     out: list[float] = []
     if fam == "binning":
         params = binning_params(setting, hist, ctx.activation)
-        for t in hist:
-            out.append(mi.estimate(t, np.arange(len(t)), method="binning", **params))
+        out = [mi.ixt(t, "binning", **params) for t in hist]
     elif fam == "adaptive":
-        for t in hist:
-            codes = adaptive_codes(t, p["n_bins"])
-            out.append(mi.estimate(codes, np.arange(len(t)), method="binning"))
+        out = [mi.ixt(adaptive_codes(t, p["n_bins"]), "binning") for t in hist]
     elif fam == "kde":
         rows = ctx.kde_rows if ctx.kde_rows is not None else slice(None)
-        out = [float(kde.mi_x_t(t[rows], p["noise_var"], "upper")) for t in hist]
+        out = [mi.ixt(t[rows], "kde", noise_var=p["noise_var"], bound="upper") for t in hist]
     elif fam == "ksg":
-        std, k = p["noise_std"], p["k"]
-        for e, t in enumerate(hist):
-            h_noise = 0.5 * t.shape[1] * np.log2(2 * np.pi * np.e * std**2)
-            out.append(_kl_bits(_noisy(t, std, ctx.seed, ctx.layer, e), k) - h_noise)
+        out = [mi.ixt(t, "ksg", k=p["k"], jitter=0.0, noise_std=p["noise_std"],
+                      random_state=_noise_seed(ctx.seed, ctx.layer, e))
+               for e, t in enumerate(hist)]
     elif fam == "edge":
-        for t in hist:
-            out.append(mi.estimate(t, np.arange(len(t)), method="edge", hash=p["hash"]))
+        out = [mi.ixt(t, "edge", hash=p["hash"], random_state=ctx.seed) for t in hist]
     elif fam == "hsic":
         if ctx.inputs is None:
             raise ValueError("hsic needs the network inputs X")
         rows = ctx.hsic_rows if ctx.hsic_rows is not None else slice(None)
         x = np.asarray(ctx.inputs, dtype=np.float64)[rows]
-        for t in hist:
-            out.append(mi.dependence(x, t[rows], method="hsic", normalized=True,
-                                     multiplier=p["multiplier"]))
+        out = [mi.ixt(t[rows], "hsic", inputs=x, normalized=True, multiplier=p["multiplier"],
+                      random_state=ctx.seed) for t in hist]
     else:
         raise ValueError(f"unknown atlas family {fam!r}")
     return [float(v) for v in out]
@@ -113,7 +113,8 @@ def ity_series(
         return [mi.estimate(adaptive_codes(t, p["n_bins"]), y, method="binning") for t in hist]
     if fam == "kde":
         rows = ctx.kde_rows if ctx.kde_rows is not None else slice(None)
-        return [float(kde.mi_t_y(t[rows], y[rows], p["noise_var"], "upper")) for t in hist]
+        return [mi.estimate(t[rows], y[rows], "kde", noise_var=p["noise_var"], bound="upper")
+                for t in hist]
     if fam == "ksg":
         out = []
         for e, t in enumerate(hist):
@@ -122,10 +123,11 @@ def ity_series(
             out.append(_kl_bits(tn, p["k"]) - cond)
         return out
     if fam == "edge":
-        return [mi.estimate(t, y, method="edge", hash=p["hash"]) for t in hist]
+        return [mi.estimate(t, y, method="edge", hash=p["hash"], random_state=ctx.seed)
+                for t in hist]
     if fam == "hsic":
         rows = ctx.hsic_rows if ctx.hsic_rows is not None else slice(None)
         onehot = (y[:, None] == np.unique(y)[None, :]).astype(np.float64)[rows]
         return [mi.dependence(t[rows], onehot, method="hsic", normalized=True,
-                              multiplier=p["multiplier"]) for t in hist]
+                              multiplier=p["multiplier"], random_state=ctx.seed) for t in hist]
     raise ValueError(f"unknown atlas family {fam!r}")

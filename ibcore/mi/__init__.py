@@ -5,6 +5,7 @@ Protocol (see docs/CONTRACTS.md)::
     ibcore.mi.estimate(x, y, method="ksg", **params) -> float   # bits
     ibcore.mi.entropy(x, method="binning", **params) -> float   # bits
     ibcore.mi.dependence(x, y, method="hsic", **params) -> float  # not bits
+    ibcore.mi.ixt(t, method="binning", inputs=None, **params) -> float  # I(X;T) of a layer
 
 ``x`` and ``y`` are numpy arrays or torch tensors of shape (n_samples, n_features), 1-D
 meaning one feature; integer arrays are discrete codes. Every method is a class in
@@ -51,6 +52,7 @@ __all__ = [
     "estimate",
     "entropy",
     "dependence",
+    "ixt",
 ]
 
 #: method name -> estimator class; ``cls.units`` is "bits" for MI, "hsic" otherwise.
@@ -105,3 +107,14 @@ def dependence(x: Any, y: Any, method: str = "hsic", **params: Any) -> float:
             f"method {method!r} estimates mutual information; use ibcore.mi.estimate"
         )
     return float(est.estimate(x, y))
+
+
+def ixt(t: Any, method: str = "binning", inputs: Any | None = None, **params: Any) -> float:
+    """I(X;T) of a deterministic layer T = f(X) with the estimator family ``method``.
+
+    ``t``: the layer's activations on the data set, one row per input; ``inputs``: the
+    input rows (``None``: all distinct, X is the sample index; HSIC needs them). Each family
+    computes the quantity of its literature (see ``Estimator.ixt`` of the class); the
+    units are the class's ``units`` ("hsic" for HSIC, bits otherwise).
+    """
+    return float(get_estimator(method, **params).ixt(t, inputs))

@@ -44,3 +44,17 @@ class Estimator(ABC):
     @abstractmethod
     def estimate(self, x: Any, y: Any) -> float:
         """The estimator's value for samples x, y (bits unless ``units`` says otherwise)."""
+
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """I(X;T) of a deterministic layer T = f(X) evaluated on the data set X.
+
+        ``t`` holds the layer's activations, one row per input (Shwartz-Ziv & Tishby 2017,
+        Sec. 2.3). ``inputs`` are the rows of X; ``None`` means every input is distinct, so
+        X is the sample index. Each family defines the quantity its literature uses (see
+        the subclass); the base class refuses, because for a deterministic continuous
+        layer I(X;T) is infinite and a density estimator has nothing finite to return.
+        """
+        raise ValueError(
+            f"{type(self).__name__} defines no I(X;T) of a deterministic layer; use "
+            "binning, edge, kde or ksg (with noise_std), or hsic (with inputs)"
+        )

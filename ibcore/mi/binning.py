@@ -229,6 +229,14 @@ class BinningMI(Estimator):
             _binned_codes(xa, "x", self._binning()), _binned_codes(ya, "y", self._binning())
         )
 
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """I(X;T) in bits of binned activations: I(T; index) = H(T) for distinct inputs
+        (Shwartz-Ziv & Tishby Eq. 9); repeated ``inputs`` rows are one value of X."""
+        from ._ixt import index_codes  # _ixt imports row_codes from this module
+
+        ta = as_samples(t, "t")
+        return self.estimate(ta, index_codes(ta, inputs))
+
     def entropy(self, x: Any) -> float:
         """H(X) in bits of the binned (or already discrete) variable."""
         return _entropy_of_codes(_binned_codes(x, "x", self._binning()))

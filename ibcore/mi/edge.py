@@ -9,11 +9,15 @@ dependence graphs", arXiv:1801.09125. For one bandwidth eps (Sec. 3, Eqs. 4-7):
   N_i, M_j are the vertex counts and N_ij the edge multiplicities;
 * weights w_i = N_i / N, w'_j = M_j / N, w_ij = N_ij N / (N_i M_j), and
 
-      I_eps = sum_{(i,j) in E} w_i w'_j g~(w_ij),   g(x) = x log x,   g~ = min(g, U).
+      I_eps = sum_{(i,j) in E} w_i w'_j g~(w_ij),   g(x) = x log x.
 
-  (The paper prints max(g, U); a cap from above is what its boundedness argument needs, so
-  we read it as min.) Since w_i w'_j w_ij = N_ij / N this is the plug-in MI of the hashed
-  variables with each edge's term capped.
+  Since w_i w'_j w_ij = N_ij / N this is sum_{(i,j)} (N_ij / N) g~(w_ij) / w_ij: the
+  plug-in MI of the hashed variables with the *pointwise* term log w_ij of each edge
+  bounded by U, g~(w) = w min(log w, U) (U bounds the pointwise MI, which is what the
+  paper's boundedness argument needs; the authors' code caps log w_ij the same way). The
+  paper prints max(g, U); capping g itself, min(w log w, U), is wrong: an edge's term
+  U / w then *falls* as w grows, so when nearly every sample has its own cell (X the sample
+  index, w ~ N) the estimate collapses towards U / N per sample.
 
 Ensemble (Sec. 4, Theorem 4.1): base estimates at eps(t) = t eps_0 for t in T are combined
 as sum_t w(t) I_eps(t) with the minimum-norm weights subject to sum_t w(t) = 1 and
@@ -56,14 +60,16 @@ from typing import Any
 import numpy as np
 
 from ._base import Estimator
-from ._validate import as_pair, check_int_at_least, check_positive, is_discrete
-from .binning import factorize, row_codes
+from ._ixt import index_codes
+from ._validate import as_pair, as_samples, check_int_at_least, check_positive, is_discrete
+from .binning import BinningMI, factorize, row_codes
 
 __all__ = ["EdgeMI", "ensemble_weights", "edge_plugin"]
 
-#: g(2**10): capping g at this value caps an edge's pointwise MI near 10 bits, the
-#: authors' default U = 10 (their cap acts on log w_ij, not on w_ij log w_ij).
-DEFAULT_U = 10.0 * 2.0**10
+#: bound (bits) on each edge's pointwise MI log2 w_ij: the authors' default U = 10
+DEFAULT_U = 10.0
+#: the authors' information-plane code raises U to 20 bits for I(X;T)
+IXT_U = 20.0
 #: Knuth's multiplicative-hash constant for the XOR variant's element hash
 GOLDEN = (5.0**0.5 - 1.0) / 2.0
 
@@ -83,7 +89,7 @@ def ensemble_weights(t: np.ndarray, order: int) -> np.ndarray:
 def edge_plugin(
     cx: np.ndarray, cy: np.ndarray, cap: float, floor: float | None
 ) -> float:
-    """sum over edges of w_i w'_j min(g(w_ij), U) in bits, from bucket codes of x and y.
+    """sum over edges of (N_ij / N) min(log2 w_ij, U) in bits, from bucket codes of x and y.
 
     ``cx``, ``cy`` are non-negative integer bucket codes (length N). ``floor`` (bits), if
     given, is the authors' lower bound on each edge's pointwise term.
@@ -98,9 +104,8 @@ def edge_plugin(
     sample[codes] = np.arange(n)
     i, j = cx[sample], cy[sample]
     w = nij * n / (ni[i] * mj[j])
-    g = np.minimum(w * np.log2(w), cap)
-    # w_i w'_j g~(w_ij) == (N_ij / N) * g~(w_ij) / w_ij: the pointwise term of edge (i, j)
-    pointwise = g / w
+    # w_i w'_j g~(w_ij) == (N_ij / N) min(log2 w_ij, U): the cap bounds the pointwise term
+    pointwise = np.minimum(np.log2(w), cap)
     if floor is not None:
         pointwise = np.maximum(pointwise, floor)
     return float((nij * pointwise).sum() / n)
@@ -119,7 +124,8 @@ class EdgeMI(Estimator):
     t_max: bandwidth multipliers t run over ``linspace(1, t_max, L)``.
     ensemble: ``"optimal"`` (Theorem 4.1 weights), ``"mean"`` or ``"median"``.
     order: number of bias terms the optimal weights cancel.
-    U: cap of g(w) = w log2 w (see :data:`DEFAULT_U`). floor: authors' per-edge floor (bits).
+    U: bound in bits on each edge's pointwise MI log2 w_ij (see :data:`DEFAULT_U`).
+    floor: authors' per-edge floor (bits).
     hash: ``"floor"`` (paper) or ``"xor"`` (Gupta's variant; ``table_size``, ``xor_c``).
     projection_dim: p-stable projection of each variable to this many coordinates when it
         has more features (``None``: no projection).
@@ -199,6 +205,25 @@ class EdgeMI(Estimator):
         # float64 holds k * c * T exactly enough: |k| < 1e4 buckets, T <= 2^30
         h1 = np.mod(np.floor(k * (float(self.xor_c) * tsize)), tsize).astype(np.int64)
         return np.bitwise_xor.reduce(h1, axis=1)
+
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """I(X;T) in bits with X the sample index (or the distinct rows of ``inputs``).
+
+        With X the index every edge joins one sample's cell to T's cell, so its pointwise
+        term is log2 w_ij <= log2 N: a cap U below log2 N would clip the very quantity an
+        information plane measures. ``ixt`` therefore uses max(U, log2 N), which is what
+        the authors' information-plane code does with U = 20 for N <= 2**20.
+
+        The result is clipped to [0, H(X)]: the Theorem 4.1 weights extrapolate the base
+        estimates to eps -> 0 and, when nearly every sample already has its own cell at
+        eps_0, overshoot the bound I(X;T) <= H(X) (by ~1.5 bits on a 20-d Gaussian layer).
+        """
+        ta = as_samples(t, "t")
+        cap = max(float(self.U), float(np.log2(ta.shape[0])))
+        est = type(self)(**{**self.get_params(), "U": cap})
+        codes = index_codes(ta, inputs)
+        h_x = float(BinningMI().entropy(codes))
+        return float(np.clip(est.estimate(ta, codes), 0.0, h_x))
 
     def estimate(self, x: Any, y: Any) -> float:
         """I(X;Y) in bits."""

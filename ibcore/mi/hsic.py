@@ -151,6 +151,16 @@ class HSIC(Estimator):
             sx, sy = (check_positive(b, "bandwidth") for b in self.bandwidth)  # type: ignore[union-attr]
         return sx * mult, sy * mult
 
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """HSIC(X, T) of the network inputs and the layer (units "hsic", not bits).
+
+        The HSIC information plane (Ma, Lewis & Kleijn, AAAI 2020) replaces I(X;T) by the
+        kernel dependence of the inputs themselves and the layer, so ``inputs`` is required.
+        """
+        if inputs is None:
+            raise ValueError("hsic ixt needs the network inputs X (inputs=...)")
+        return self.estimate(inputs, t)
+
     def estimate(self, x: Any, y: Any) -> float:
         """HSIC (or normalised HSIC) of x and y; integer codes are treated as numbers."""
         if self.estimator not in ("biased", "unbiased"):

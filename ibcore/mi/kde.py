@@ -32,6 +32,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._base import LN2, Estimator
+from ._ixt import require_distinct
 from ._validate import (
     as_pair,
     as_samples,
@@ -141,6 +142,13 @@ class KDEMI(Estimator):
         xa, ya = as_pair(x, y)
         require_discrete(ya, "y (class labels)", "kde")
         return mi_t_y(xa, ya, self.noise_var, self.bound, self.chunk_size)
+
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """I(X;T) in bits of T = t + N(0, noise_var I) over distinct inputs: H(T) - H(T|X)
+        (Saxe et al. App. B, Eq. 10), with the pairwise bound ``bound`` on H(T)."""
+        ta = as_samples(t, "t")
+        require_distinct(ta, inputs, "kde")
+        return mi_x_t(ta, self.noise_var, self.bound, self.chunk_size)
 
     def entropy(self, x: Any) -> float:
         """Bound on the differential entropy (bits) of x + N(0, noise_var I)."""

@@ -16,8 +16,18 @@ Kozachenko & Leonenko (1987) entropy, as written in Kraskov et al. Eq. (20)::
 with r_i the max-norm distance to the k-th neighbour, for which the unit ball of diameter
 1 has volume c_d = 1 (the max-norm "ball" of radius r is a cube of side 2r).
 
-Counting uses ``scipy.spatial.cKDTree.query_ball_point(..., return_length=True)`` with the
-radius one ulp below eps_i, which turns the closed-ball query into the strict inequality.
+Neighbour search (chosen for speed; every path gives the same counts on tie-free data):
+
+* the k-th neighbour distance eps_i: ``scipy.spatial.cKDTree.query`` (max-norm), or
+  scikit-learn's ``KDTree`` from 8 joint dimensions on, where it is the faster of the two;
+* n_x(i) for a 1-D marginal: one sort and two ``searchsorted`` calls for the open interval
+  (x_i - eps_i, x_i + eps_i), with the (at most four) elements next to each rounded end
+  re-tested exactly as |x_j - x_i| < eps_i, O(N log N) without a tree;
+* n_x(i) for a d-D marginal: scikit-learn ``KDTree.query_radius(count_only=True)``, which
+  adds whole nodes that lie inside the cube without visiting their points, at the radius
+  one ulp below eps_i (the closed-ball query becomes the strict inequality). With
+  ``workers != 1`` ``cKDTree.query_ball_point(return_length=True, workers=...)`` instead,
+  which spreads the queries over several cores.
 """
 
 from __future__ import annotations
@@ -27,9 +37,17 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
+from sklearn.neighbors import KDTree
 
 from ._base import LN2, Estimator
-from ._validate import as_pair, as_samples, check_int_at_least, require_continuous
+from ._ixt import require_distinct
+from ._validate import (
+    as_pair,
+    as_samples,
+    check_int_at_least,
+    check_positive,
+    require_continuous,
+)
 
 __all__ = ["KSGMI", "ksg_mi", "kl_entropy"]
 
@@ -51,21 +69,65 @@ def _prepare(
     return a
 
 
+#: from this joint dimension on scikit-learn's KDTree finds k-NN faster than cKDTree
+_SKLEARN_KNN_DIM = 8
+
+
 def _knn_radius(z: np.ndarray, k: int, workers: int) -> np.ndarray:
-    dist, _ = cKDTree(z).query(z, k=k + 1, p=np.inf, workers=workers)
+    if workers == 1 and z.shape[1] >= _SKLEARN_KNN_DIM:
+        dist, _ = KDTree(z, metric="chebyshev").query(z, k=k + 1)
+    else:
+        dist, _ = cKDTree(z).query(z, k=k + 1, p=np.inf, workers=workers)
     return dist[:, -1]
 
 
+def _count_within_1d(a: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """#{j != i : |a_j - a_i| < radius_i} for 1-D ``a`` by binary search in the sorted copy.
+
+    The rounded ends a_i -+ radius_i can misplace only elements within an ulp of the
+    boundary, so the elements at positions lo-1, lo, hi-1, hi are re-tested exactly (each
+    position once, however the four coincide) and the count corrected.
+    """
+    s = np.sort(a)
+    n = s.size
+    lo = np.searchsorted(s, a - radius, side="left")
+    hi = np.searchsorted(s, a + radius, side="right")
+    count = hi - lo
+    checked: list[np.ndarray] = []
+    for pos in (lo - 1, lo, hi - 1, hi):  # four boundary positions, not a loop over samples
+        valid = (pos >= 0) & (pos < n)
+        for earlier in checked:
+            valid &= pos != earlier
+        checked.append(pos)
+        inside = np.abs(s[np.clip(pos, 0, n - 1)] - a) < radius
+        counted = (pos >= lo) & (pos < hi)
+        count += np.where(valid, inside.astype(np.int64) - counted, 0)
+    return count - 1
+
+
 def _count_within(a: np.ndarray, radius: np.ndarray, workers: int) -> np.ndarray:
-    # strict "< eps": query the closed ball of radius nextafter(eps, 0); minus the point itself
+    """#{j != i : ||a_j - a_i||_inf < radius_i} (strict, as in Kraskov et al. Eq. 8)."""
+    if a.shape[1] == 1:
+        return _count_within_1d(a[:, 0], radius)
+    # strict "< eps": count the closed ball of radius nextafter(eps, 0); minus the point itself
     r = np.nextafter(radius, 0.0)
-    counts = cKDTree(a).query_ball_point(a, r, p=np.inf, return_length=True, workers=workers)
-    return np.asarray(counts) - 1
+    if workers == 1:
+        # small leaves pay off in 2-3 dimensions, where a cube holds few points per leaf
+        leaf = 10 if a.shape[1] <= 3 else 40
+        tree = KDTree(a, leaf_size=leaf, metric="chebyshev")
+        counts = tree.query_radius(a, r, count_only=True)
+    else:
+        counts = cKDTree(a).query_ball_point(a, r, p=np.inf, return_length=True, workers=workers)
+    return np.asarray(counts, dtype=np.int64) - 1
 
 
 def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, workers: int = 1) -> float:
     """KSG algorithm 1 on already prepared float arrays; returns nats (may be < 0)."""
     n = x.shape[0]
+    # the estimate is a mean over samples, so their order is free: visiting them sorted by
+    # the first coordinate makes consecutive tree queries touch the same nodes (cache)
+    order = np.argsort(x[:, 0], kind="stable")
+    x, y = x[order], y[order]
     eps = _knn_radius(np.hstack([x, y]), k, workers)
     if not (eps > 0).all():
         raise ValueError(
@@ -93,7 +155,9 @@ class KSGMI(Estimator):
     ``standardize`` rescales each feature to unit variance for MI (not for entropy, which
     is not scale invariant); ``jitter`` adds ``jitter * std`` Gaussian noise per feature from
     ``random_state`` to break ties (0 disables it); ``workers`` for cKDTree queries (default 1:
-    one core per run, as the runner pins torch; -1 uses every core).
+    one core per run, as the runner pins torch; -1 uses every core). ``noise_std`` is the
+    standard deviation beta of the Gaussian noise that :meth:`ixt` adds to a deterministic
+    layer (Goldfeld et al., ICML 2019); ``None`` leaves ``ixt`` undefined.
     The estimate is not clipped: under independence it fluctuates around 0 and may be
     slightly negative. Bias is smallest when the joint density is close to uniform
     locally; for strong dependence (I of several bits) or high dimension it underestimates.
@@ -108,12 +172,14 @@ class KSGMI(Estimator):
         jitter: float = 1e-10,
         random_state: int | None = 0,
         workers: int = 1,
+        noise_std: float | None = None,
     ) -> None:
         self.k = k
         self.standardize = standardize
         self.jitter = jitter
         self.random_state = random_state
         self.workers = workers
+        self.noise_std = noise_std
 
     def _check(self, n: int) -> int:
         k = check_int_at_least(self.k, "k", 1)
@@ -133,6 +199,26 @@ class KSGMI(Estimator):
         xp = _prepare(xa, self.standardize, self.jitter, rng)
         yp = _prepare(ya, self.standardize, self.jitter, rng)
         return ksg_mi(xp, yp, k, self.workers) / LN2
+
+    def ixt(self, t: Any, inputs: Any | None = None) -> float:
+        """I(X;T~) in bits of the noisy layer T~ = T + N(0, beta^2 I), distinct inputs.
+
+        Goldfeld et al. (ICML 2019, Sec. 3): I(X;T~) = h(T~) - h(T~|X) with
+        h(T~|X) = d/2 log2(2 pi e beta^2) exactly, and h(T~) from one draw of the noise per
+        input (from ``random_state``) by the Kozachenko-Leonenko estimator of this family.
+        """
+        if self.noise_std is None:
+            raise ValueError(
+                "ksg ixt: a deterministic continuous layer has infinite I(X;T); give "
+                "noise_std (the beta of T + N(0, beta^2 I))"
+            )
+        beta = check_positive(self.noise_std, "noise_std")
+        ta = require_continuous(as_samples(t, "t"), "t", "ksg")
+        require_distinct(ta, inputs, "ksg")
+        rng = np.random.default_rng(self.random_state)
+        noisy = ta + beta * rng.standard_normal(ta.shape)
+        h_noise = 0.5 * ta.shape[1] * np.log2(2 * np.pi * np.e * beta**2)
+        return self.entropy(noisy) - h_noise
 
     def entropy(self, x: Any) -> float:
         """Differential entropy H(X) in bits (Kozachenko-Leonenko)."""

@@ -17,11 +17,13 @@ from ibcore.context import RunContext
 from replications.gupta2021.ground_truth import DISTRIBUTIONS
 
 
-def _ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+def _ksg(x: np.ndarray, y: np.ndarray, k: int, state: int) -> float:
     # KSG needs floats; a discrete X (the mixture) then behaves like Ross's (2014)
     # discrete-continuous estimator, since ties in X sit at distance ~0. One worker: the
-    # runner gives each run one core.
-    return mi.estimate(x.astype(np.float64), y, method="ksg", k=k, workers=1)
+    # runner gives each run one core. ``state`` (from the run's seed) draws the tie-breaking
+    # jitter.
+    return mi.estimate(x.astype(np.float64), y, method="ksg", k=k, workers=1,
+                       random_state=state)
 
 
 def run(cfg: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
@@ -42,7 +44,7 @@ def run(cfg: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
                 est["edge"][di, ni, t] = mi.estimate(
                     x, y, method="edge", random_state=state, **edge_params
                 )
-                est["ksg"][di, ni, t] = _ksg(x, y, cfg["ksg_k"])
+                est["ksg"][di, ni, t] = _ksg(x, y, cfg["ksg_k"], state)
     true_vec = np.array([truth[d] for d in cfg["distributions"]])[:, None, None]
     out: dict[str, Any] = {"truth": truth, "n": ns}
     for method, e in est.items():

@@ -27,7 +27,7 @@ PLANE_ESTIMATORS = {
 }
 #: estimators of the EDGE-vs-Saxe comparison (all evaluated at epoch ends)
 COMPARISON = {
-    "edge_floor": "EDGE (paper hash, U cap)",
+    "edge_floor": "EDGE (paper hash)",
     "edge_xor": "EDGE (XOR hash)",
     "binning": "binning, 30 bins (Saxe App. A)",
     "kde": "KDE upper bound, var 0.1 (Saxe App. B)",

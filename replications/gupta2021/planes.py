@@ -62,8 +62,8 @@ def saturation(series: list[list[float]], start: int) -> float:
     return max(shares)
 
 
-def _hsic_pair(a: np.ndarray, b: np.ndarray) -> float:
-    return mi.dependence(a, b, method="hsic", normalized=True)
+def _hsic_pair(a: np.ndarray, b: np.ndarray, seed: int) -> float:
+    return mi.dependence(a, b, method="hsic", normalized=True, random_state=seed)
 
 
 def _series_stats(ixt: list[list[float]], ity: list[list[float]], ends: list[int]) -> dict:
@@ -89,6 +89,7 @@ def run(cfg: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
     x_sub = data.test_x[sub].astype(np.float64)
     y_onehot = np.eye(10)[y[sub]]
     hashes = list(cfg["edge_hashes"])
+    edge_params = {"n_estimators": cfg["edge_n_estimators"], "random_state": ctx.seed}
 
     edge = {h: {"ixt": [], "ity": []} for h in hashes}
     hsic: dict[str, list] = {"xt": [], "ty": []}
@@ -103,13 +104,14 @@ def run(cfg: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
         train_acc.append(snap.train_accuracy)
         for h in hashes:
             pts = [
-                layer_point(t, y, "edge", {"hash": h, "n_estimators": cfg["edge_n_estimators"]})
+                layer_point(t, y, "edge", edge_params | {"hash": h})
                 for t in snap.hidden
             ]
             edge[h]["ixt"].append([p[0] for p in pts])
             edge[h]["ity"].append([p[1] for p in pts])
-        hsic["xt"].append([_hsic_pair(x_sub, t[sub]) for t in snap.hidden])
-        hsic["ty"].append([_hsic_pair(t[sub], y_onehot) for t in snap.hidden])
+        hsic["xt"].append([mi.ixt(t[sub], "hsic", inputs=x_sub, normalized=True,
+                                  random_state=ctx.seed) for t in snap.hidden])
+        hsic["ty"].append([_hsic_pair(t[sub], y_onehot, ctx.seed) for t in snap.hidden])
         if snap.end_of_epoch or i == 0:
             ends.append(i)
             kept.append([t.astype(np.float16) for t in snap.hidden])

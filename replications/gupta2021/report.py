@@ -101,19 +101,19 @@ figures.agreement(R)
 #   "tanh compresses, ReLU does not", qualitatively.
 # * **KDE** (noise variance 0.1, 500-image subsample): ReLU layers pinned at
 #   log₂ 500 ≈ 8.97 bits; tanh layers T2-T4 stay below it (6.5-8.3 bits) and roughly flat.
-# * **EDGE, paper hash** (ε ≈ 2.4 standard deviations in the 20-unit layers): below its
-#   ceiling, it shows I(X;T) falling by 0.1-0.6 bits from an early peak in T2-T4 for
-#   *both* activations — the EDGE paper's answer. In the wide layer T1 every image has its
-#   own cell; the cap g̃ = min(g, U) then limits each sample's term to U/N ≈ 1.02 bits and
-#   the curve is flat at ≈ 1 bit, so "all hidden layers" fails.
+# * **EDGE, paper hash** (ε ≈ 2.4 standard deviations in the 20-unit layers): every image
+#   has its own ε-cell in every layer, so I(X;T) = log₂ N ≈ 13.3 bits (the pointwise cap
+#   min(log₂ w, U) of the paper does not bind for I(X;T)); like binning it is saturated and
+#   cannot show compression. (An earlier version capped g = w log₂ w, which made the curves
+#   fall as cells became *more* distinct; those "drops" were an artefact.)
 # * **EDGE, XOR hash**: element codes at resolution ε are small integers, and their XOR
 #   collides massively; I(T;Y) reads ≈ 0-0.5 bits for a 97 % accurate network and I(X;T)
 #   of T1 drifts upward, opposite to HSIC.
 #
 # So which answer you get is set by the estimator's resolution relative to N: binning and
 # KDE at Saxe's settings are saturated by ReLU layers on 10,000 distinct test images and
-# say "no compression" (binning still sees tanh compress); EDGE at a coarse ε says
-# "compression in the narrow layers, for tanh and ReLU alike".
+# say "no compression" (binning still sees tanh compress); EDGE at the library's ε is
+# saturated the same way.
 #
 # The table gives the peak-minus-final drop per layer of the seed-averaged curves; ≥ 0.1 bits
 # is what the compression claims count as compression (the claims apply it per seed, in

@@ -45,8 +45,9 @@ def run(cfg: dict[str, Any], ctx: RunContext) -> dict[str, Any]:
     dist = DISTRIBUTIONS[cfg["distribution"]]
     ns = [int(n) for n in cfg["n_grid"]]
     methods: dict[str, dict[str, Any]] = {
-        "edge": {"method": "edge", "n_estimators": cfg["edge_n_estimators"], "hash": "floor"},
-        "ksg": {"method": "ksg", "k": cfg["ksg_k"], "workers": 1},
+        "edge": {"method": "edge", "n_estimators": cfg["edge_n_estimators"], "hash": "floor",
+                 "random_state": ctx.seed},
+        "ksg": {"method": "ksg", "k": cfg["ksg_k"], "workers": 1, "random_state": ctx.seed},
     }
     seconds: dict[str, list[float]] = {m: [] for m in methods}
     for n in ctx.progress(ns, desc="runtime"):
