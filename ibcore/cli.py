@@ -61,7 +61,7 @@ def _run(paper: str, args) -> int:
     specs = plan(paper, args.profile, args.seeds, getattr(args, "experiments", None))
     outcomes = run_sweep(specs, executor=args.executor, jobs=args.jobs,
                          show_progress=_show_progress(args), address=args.address,
-                         log=lambda m: print(m, file=sys.stderr))
+                         log=lambda m: print(m, file=sys.stderr), device=args.device)
     done = sum(o.status == "done" for o in outcomes)
     reused = sum(o.status == "reused" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]
@@ -310,6 +310,8 @@ def _add_run_options(p: argparse.ArgumentParser, profile: bool = True) -> None:
     p.add_argument("--address", default=os.environ.get("RAY_ADDRESS"),
                    help="Ray cluster address for --executor ray (default $RAY_ADDRESS)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                   help="where models train (default cpu; the CUDA path is untested)")
 
 
 def build_parser() -> argparse.ArgumentParser:

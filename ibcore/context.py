@@ -21,10 +21,13 @@ class RunContext:
     """Per-run services handed to `run(cfg, ctx)`.
 
     `arrays` collects what `save_arrays` receives; the runner writes them to `arrays.npz`
-    beside `metrics.json` in the same atomic step.
+    beside `metrics.json` in the same atomic step. `device` ("cpu" or "cuda", from
+    `ibrep run --device`) is where experiments should put their models and data; random
+    numbers are still drawn on the CPU generators below, so the draws do not depend on it.
     """
 
     seed: int
+    device: str = "cpu"
     show_progress: bool | None = None  # None: only when stderr is a terminal
     label: str = ""
     arrays: dict[str, np.ndarray] = field(default_factory=dict)

@@ -43,6 +43,7 @@ def run_on_ray(
     on_done: Callable[[Outcome], None],
     jobs: int = 2,
     address: str | None = None,
+    device: str = "cpu",
 ) -> None:
     """Execute `specs` as Ray tasks on the cluster at `address`, or a local one of `jobs` CPUs."""
     ray = _ray()
@@ -58,7 +59,7 @@ def run_on_ray(
             ray.init(num_cpus=jobs, **options)
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(execute)
-        pending = {task.remote(spec, home, "ray", False): spec for spec in specs}
+        pending = {task.remote(spec, home, "ray", False, device): spec for spec in specs}
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             spec = pending.pop(ready[0])

@@ -95,7 +95,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def provenance(wall_time: float, executor: str) -> dict[str, Any]:
+def provenance(wall_time: float, executor: str, device: str = "cpu") -> dict[str, Any]:
     return {
         "git_commit": _git_commit(),
         "versions": _versions(),
@@ -106,6 +106,7 @@ def provenance(wall_time: float, executor: str) -> dict[str, Any]:
         "wall_time_s": round(wall_time, 3),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "executor": executor,
+        "device": device,
     }
 
 
@@ -122,6 +123,7 @@ class Outcome:
 def execute(
     spec: RunSpec, store_home: str | None = None, executor: str = "serial",
     show_progress: bool | None = None,
+    device: str = "cpu",
 ) -> Outcome:
     """Run one spec unless the store already has it finished; never raises for a run's error."""
     store = RunStore(Path(store_home) if store_home else None)
@@ -130,7 +132,7 @@ def execute(
     store.clean_partial(spec)
     torch.set_num_threads(torch_threads())
     seed_everything(spec.seed)
-    ctx = RunContext(seed=spec.seed, show_progress=show_progress, label=spec.label)
+    ctx = RunContext(seed=spec.seed, device=device, show_progress=show_progress, label=spec.label)
     start = time.perf_counter()
     try:
         fn = registry.get(spec.paper).experiments()[spec.experiment]
@@ -138,7 +140,7 @@ def execute(
         if not isinstance(metrics, dict):
             raise TypeError(f"experiment returned {type(metrics).__name__}, expected a dict")
         wall = time.perf_counter() - start
-        store.write(spec, metrics, ctx.arrays, provenance(wall, executor))
+        store.write(spec, metrics, ctx.arrays, provenance(wall, executor, device))
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, the sweep goes on
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"
         store.record_failure(spec, error)

@@ -46,18 +46,18 @@ class ProgressLines:
         self.log(f"{finished}/{self.total} runs finished, ≈ {format_duration(left)} left")
 
 
-def _serial(specs, home, show, on_done):
+def _serial(specs, home, show, on_done, device):
     for spec in specs:
-        on_done(execute(spec, home, "serial", show_progress=show))
+        on_done(execute(spec, home, "serial", show_progress=show, device=device))
 
 
-def _process(specs, home, show, on_done, jobs):
+def _process(specs, home, show, on_done, jobs, device):
     # spawn: a fresh interpreter per worker, so no inherited torch thread pools or RNG state
     ctx = multiprocessing.get_context("spawn")
     # each worker exits when this process dies, instead of lingering re-parented to init
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=lifeline.watch,
                              initargs=lifeline.coordinator()) as pool:
-        futures = {pool.submit(execute, s, home, "process", False): s for s in specs}
+        futures = {pool.submit(execute, s, home, "process", False, device): s for s in specs}
         for fut in as_completed(futures):
             try:
                 on_done(fut.result())
@@ -67,10 +67,10 @@ def _process(specs, home, show, on_done, jobs):
                 on_done(Outcome(futures[fut], "failed", error=error))
 
 
-def _ray(specs, home, show, on_done, jobs, address):
+def _ray(specs, home, show, on_done, jobs, address, device):
     from ibcore.ray_executor import run_on_ray
 
-    run_on_ray(specs, home, on_done, jobs=jobs, address=address)
+    run_on_ray(specs, home, on_done, jobs=jobs, address=address, device=device)
 
 
 def run_sweep(
@@ -81,8 +81,12 @@ def run_sweep(
     show_progress: bool | None = None,
     address: str | None = None,
     log: Callable[[str], None] = print,
+    device: str = "cpu",
 ) -> list[Outcome]:
-    """Execute every spec not already done; returns one Outcome per spec (any order)."""
+    """Execute every spec not already done; returns one Outcome per spec (any order).
+
+    `device` reaches each run's `RunContext` (and its provenance).
+    """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose from {EXECUTORS}")
     store = store or RunStore()
@@ -114,11 +118,11 @@ def run_sweep(
 
     try:
         if executor == "serial" or (executor == "process" and (jobs <= 1 or len(todo) == 1)):
-            _serial(todo, home, show_progress, on_done)
+            _serial(todo, home, show_progress, on_done, device)
         elif executor == "process":
-            _process(todo, home, show_progress, on_done, jobs)
+            _process(todo, home, show_progress, on_done, jobs, device)
         else:
-            _ray(todo, home, show_progress, on_done, jobs, address)
+            _ray(todo, home, show_progress, on_done, jobs, address, device)
     finally:
         bar.close()
     return outcomes

@@ -63,3 +63,30 @@ def test_ablation_methods_use_a_single_criterion():
     assert np.argmax(scores["tie"].scores) == np.argmax(scores["tie"].tie)
     assert np.argmax(scores["iim"].scores) == np.argmax(scores["iim"].iim)
     assert np.allclose(scores["tie"].iim, scores["iim"].iim)
+
+
+def test_models_trained_together_match_each_trained_alone():
+    """The target design: several inits/methods of one seed in one ensemble, one minibatch
+    order, NSR through the per-model loss callback — each model bitwise as if alone."""
+    import torch
+
+    from ibcore.context import RunContext
+    from ibcore.nn.mlp import MLP
+    from ibcore.nn.nsr import StackedNSRTerm
+    from replications.mao2021.training import Split, train
+
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(300, 20, generator=g), torch.randint(0, 10, (300,), generator=g)
+    split = Split(x[:200], y[:200], x[200:250], y[200:250], x[250:], y[250:])
+    models = []
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        models.append(MLP([20, 16, 12, 10], "relu"))
+    ctx = RunContext(seed=3, show_progress=False)
+    both = train(models, split, 3, 0.1, 50, ctx,
+                 extra_loss=StackedNSRTerm([0.0, 0.5], queue_length=3))
+    alone = train(models[1:], split, 3, 0.1, 50, ctx,
+                  extra_loss=StackedNSRTerm([0.5], queue_length=3))
+    assert both[1] == alone[0]
+    assert len(both[0]["test"]) == 3 and len(both[0]["val"]) == 3
+    assert both[0]["test"] != both[1]["test"]

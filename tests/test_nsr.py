@@ -49,3 +49,23 @@ def test_zero_lambda_is_plain_cross_entropy_and_no_queue_growth():
     out = loss_fn(logits, torch.randn(4, 7), y)
     assert out.item() == pytest.approx(torch.nn.functional.cross_entropy(logits, y).item())
     assert len(loss_fn.queue.items) == 0
+
+
+def test_stacked_term_is_nsr_minus_cross_entropy_per_model():
+    from ibcore.nn.nsr import StackedNSRTerm
+    from ibcore.train import Step
+
+    g = torch.Generator().manual_seed(0)
+    h = torch.randn(2, 8, 3, generator=g)
+    y = torch.randint(0, 3, (2, 8), generator=g)
+    logits = torch.randn(2, 8, 3, generator=g)
+    term = StackedNSRTerm([0.0, 2.5], n_classes=3, queue_length=2)
+    ref = NSRLoss(2.5, n_classes=3, queue_length=2)
+    for _ in range(3):  # the queue fills over steps, model by model
+        step = Step(None, 0, None, None, y, logits, [h, logits])
+        out = term(step)
+        expected = ref(logits[1], h[1], y[1]) - torch.nn.functional.cross_entropy(logits[1], y[1])
+        assert out[0].item() == 0.0
+        assert out[1].item() == pytest.approx(expected.item(), rel=1e-6)
+        h = h + 1.0
+    assert len(term.queues[0].items) == 0 and len(term.queues[1].items) == 2

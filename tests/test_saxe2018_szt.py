@@ -44,3 +44,20 @@ def test_plane_metrics_groupings_and_drop():
 def test_unbounded_units_use_history_range():
     assert BINNING["relu"].history_range and BINNING["softplus"].history_range
     assert BINNING["tanh"].params["value_range"] == (-1.0, 1.0)
+
+
+def test_seeds_trained_together_equal_seeds_trained_alone():
+    """A block of seeds on the shared trainer gives each seed's single-run numbers, bitwise."""
+    from replications.saxe2018.szt_training import train_szt_seeds
+
+    cfg = {"activation": "relu", "train_frac": 0.8, "n_epochs": 6, "n_log": 3,
+           "batch_size": 256, "optimizer": "adam", "lr": 4e-3, "record_snr": True}
+    block = train_szt_seeds(cfg, [4, 9])
+    alone = train_szt_seeds(cfg, [9])[0]
+    rec, idx = block[1]
+    np.testing.assert_array_equal(idx, alone[1])
+    assert rec.train_error == alone[0].train_error and rec.snr == alone[0].snr
+    for a, b in zip(rec.acts[-1], alone[0].acts[-1]):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(block[0][0].acts[-1][0], rec.acts[-1][0])  # seeds differ
+    assert not np.array_equal(rec.acts[0][0], rec.acts[-1][0])  # it trained

@@ -57,3 +57,33 @@ class NSRLoss:
         self.queue.push(h, y)
         means, _ = self.queue.means()
         return ce + self.lam * steadiness(h, y, means)
+
+
+class StackedNSRTerm:
+    """The NSR term λ_k · steadiness for M stacked models, as a trainer `extra_loss`.
+
+    For `ibcore.train.fit_stacked`: the cross-entropy is the trainer's data loss, this adds
+    λ_k · (1/n) Σ_i ‖h_i − μ_{y_i}‖² / d per model (Fu et al. 2022, Eq. 6), each model with
+    its own class-mean queue of its own responses. `layer` indexes the step's activations
+    (−2: the last hidden layer). Models with λ_k = 0 get an exact zero, as `NSRLoss` gives
+    plain cross-entropy.
+    """
+
+    def __init__(
+        self, lams: list[float], n_classes: int = 10, queue_length: int = 10, layer: int = -2
+    ) -> None:
+        self.lams = [float(v) for v in lams]
+        self.layer = layer
+        self.queues = [ClassMeanQueue(n_classes, queue_length) for _ in self.lams]
+
+    def __call__(self, step) -> torch.Tensor:  # step: ibcore.train.Step
+        h, y = step.acts[self.layer], step.y
+        terms = []
+        for k, (lam, queue) in enumerate(zip(self.lams, self.queues)):
+            if lam == 0:
+                terms.append(h.new_zeros(()))
+                continue
+            queue.push(h[k], y[k])
+            means, _ = queue.means()
+            terms.append(lam * steadiness(h[k], y[k], means))
+        return torch.stack(terms)

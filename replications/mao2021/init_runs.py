@@ -48,8 +48,7 @@ def run(cfg: dict, ctx: RunContext) -> dict:
         model, cfg, split.train_x[:n_score], split.train_y[:n_score],
         ctx.torch_generator(2, INIT_STREAM[cfg["init"]]),
     )
-    curves = train(model, split, cfg["epochs"], cfg["lr"], cfg["batch_size"],
-                   ctx.torch_generator(1), ctx)
+    (curves,) = train([model], split, cfg["epochs"], cfg["lr"], cfg["batch_size"], ctx)
     metrics = {**summarise(curves["test"]), "curve": curves["test"]}
     if campaigns:
         first = campaigns[0]  # the first hidden layer: the score distribution figure

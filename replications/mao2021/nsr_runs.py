@@ -7,12 +7,11 @@ reported number is the test error at the epoch of the lowest validation error.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ibcore.context import RunContext
 from ibcore.nn import init
 from ibcore.nn.mlp import MLP
-from ibcore.nn.nsr import NSRLoss
+from ibcore.nn.nsr import StackedNSRTerm
 from replications.mao2021.training import load_split, train
 
 
@@ -22,14 +21,10 @@ def run(cfg: dict, ctx: RunContext) -> dict:
     model = MLP(cfg["widths"], act="relu")
     init.init_base(model, "xavier", ctx.torch_generator(2))
     lam = cfg["lam"] if cfg["method"] == "nsr" else 0.0
-    nsr = NSRLoss(lam, n_classes=10, queue_length=cfg["queue_length"])
-
-    def loss_fn(m: MLP, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        logits, acts = m.forward_with_activations(x)
-        return nsr(logits, acts[-2], y)
-
-    curves = train(model, split, cfg["epochs"], cfg["lr"], cfg["batch_size"],
-                   ctx.torch_generator(1), ctx, loss_fn)
+    # the last hidden layer (activations[-2]) is regularised; cross-entropy is the trainer's
+    nsr = StackedNSRTerm([lam], n_classes=10, queue_length=cfg["queue_length"], layer=-2)
+    (curves,) = train([model], split, cfg["epochs"], cfg["lr"], cfg["batch_size"], ctx,
+                      extra_loss=nsr)
     best = int(np.argmin(curves["val"]))
     return {
         "test_at_best_val": float(curves["test"][best]),

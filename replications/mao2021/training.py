@@ -1,14 +1,18 @@
-"""Data preparation and the SGD training loop shared by the IBCI and NSR experiments.
+"""Data preparation and the SGD training shared by the IBCI and NSR experiments.
 
 Mao et al. (CIKM 2021, §4.1) and their code: MNIST pixels in [0, 1], ReLU MLPs, plain SGD with
 lr 0.1, batch 100, cross-entropy; the test error is recorded after every epoch and the minimum
 over epochs (and its epoch) is reported. Fu et al. (NeurIPS 2022, §5) use lr 0.01 and report the
 test error at the epoch of the best validation error, with 10k training images held out.
+
+Training runs on the shared batched trainer (`ibcore.train.fit_stacked`): `train` takes several
+same-shaped models (e.g. every initialiser and method of one seed and depth) and trains them
+together on the same minibatch order; each model's numbers are those it gets trained alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +21,9 @@ import torch
 from ibcore.context import RunContext
 from ibcore.data import mnist
 from ibcore.nn.mlp import MLP
-from ibcore.train import error_rate, minibatches
+from ibcore.train import Schedule, StackedMLP, fit_stacked
+from ibcore.train.batched import ExtraLoss
+from ibcore.train.evaluate import error_rates
 
 
 @dataclass
@@ -48,37 +54,44 @@ def load_split(n_train: int, n_val: int, n_test: int, rng: np.random.Generator) 
     )
 
 
-LossFn = Callable[[MLP, torch.Tensor, torch.Tensor], torch.Tensor]
-
-
-def cross_entropy(model: MLP, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return torch.nn.functional.cross_entropy(model(x), y)
-
-
 def train(
-    model: MLP,
+    models: Sequence[MLP],
     split: Split,
     epochs: int,
     lr: float,
     batch_size: int,
-    generator: torch.Generator,
     ctx: RunContext,
-    loss_fn: LossFn = cross_entropy,
-) -> dict[str, list[float]]:
-    """Plain SGD; returns per-epoch test (and, if held out, validation) error in percent."""
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    test_curve, val_curve = [], []
-    n = len(split.train_x)
-    for _ in ctx.progress(range(epochs), desc="epochs", total=epochs):
-        for idx in minibatches(n, batch_size, generator):
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model, split.train_x[idx], split.train_y[idx])
-            loss.backward()
-            opt.step()
-        test_curve.append(100.0 * error_rate(model, split.test_x, split.test_y))
-        if len(split.val_x):
-            val_curve.append(100.0 * error_rate(model, split.val_x, split.val_y))
-    return {"test": test_curve, "val": val_curve}
+    order_stream: int = 1,
+    extra_loss: ExtraLoss | None = None,
+) -> list[dict[str, list[float]]]:
+    """Plain SGD with cross-entropy (+ `extra_loss`, e.g. `ibcore.nn.nsr.StackedNSRTerm`);
+    per model, the test (and, if held out, validation) error in percent after every epoch.
+
+    Every model draws its minibatch order from ``ctx.torch_generator(order_stream)`` (its own
+    copy, so all models see the same order).
+    """
+    dev = ctx.device
+    stack = StackedMLP.from_modules(list(models), "relu").to(dev)
+    test_x, test_y = split.test_x.to(dev), split.test_y.to(dev)
+    val_x, val_y = split.val_x.to(dev), split.val_y.to(dev)
+    curves: list[dict[str, list[float]]] = [{"test": [], "val": []} for _ in models]
+
+    def hook(epoch: int, m: StackedMLP) -> None:
+        test = error_rates(m, test_x, test_y)
+        val = error_rates(m, val_x, val_y) if len(val_x) else None
+        for k, curve in enumerate(curves):
+            curve["test"].append(100.0 * float(test[k]))
+            if val is not None:
+                curve["val"].append(100.0 * float(val[k]))
+
+    sched = Schedule(n_epochs=epochs, batch_size=batch_size, optimizer="sgd", lr=lr)
+    gens = [ctx.torch_generator(order_stream) for _ in models]
+    fit_stacked(
+        stack, split.train_x, split.train_y, sched, gens, extra_loss=extra_loss,
+        hook=hook, hook_epochs=range(1, epochs + 1),
+        progress=lambda it: ctx.progress(it, desc="epochs", total=epochs + 1),
+    )
+    return curves
 
 
 def summarise(curve: list[float]) -> dict[str, float | int]:

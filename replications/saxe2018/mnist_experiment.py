@@ -14,10 +14,11 @@ import torch
 from ibcore.context import RunContext
 from ibcore.data import mnist
 from ibcore.infoplane import PlaneEstimator, information_plane, log_epochs
-from ibcore.nn.mlp import MLP
-from ibcore.train import error_rate
+from ibcore.train import Schedule, StackedMLP, fit_stacked
+from ibcore.train.evaluate import error_rates
+from ibcore.train.losses import sigmoid_bce
 from replications.saxe2018.szt_experiment import plane_metrics
-from replications.saxe2018.szt_training import layer_activity, train_epoch
+from replications.saxe2018.szt_training import layer_activity
 
 
 def _subset(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -29,26 +30,28 @@ def run(cfg: dict, ctx: RunContext) -> dict:
     data = mnist()
     tr = _subset(len(data.train_y), cfg["n_train"], ctx.numpy_rng(1))
     te = _subset(len(data.test_y), cfg["n_mi"], ctx.numpy_rng(2))
-    xtr, ytr = torch.from_numpy(data.train_x[tr]), torch.from_numpy(data.train_y[tr])
-    xte, yte = torch.from_numpy(data.test_x[te]), torch.from_numpy(data.test_y[te])
+    dev = ctx.device
+    xtr, ytr, xte, yte = (
+        torch.from_numpy(a).to(dev)
+        for a in (data.train_x[tr], data.train_y[tr], data.test_x[te], data.test_y[te])
+    )
 
-    torch.manual_seed(ctx.seed)
     widths = [784, *cfg["hidden"], 10]
-    model = MLP(widths, cfg["activation"])
-    opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"])
-    gen = ctx.torch_generator(3)
+    model = StackedMLP.torch_default(widths, cfg["activation"], [ctx.seed], dev)
     epochs = log_epochs(cfg["n_epochs"], cfg["n_log"])
     acts, train_err, test_err = [], [], []
-    for epoch in ctx.progress(range(cfg["n_epochs"] + 1), desc=f"mnist {cfg['activation']}"):
-        if epoch in epochs:
-            acts.append(layer_activity(model, xte))
-            train_err.append(error_rate(model, xtr, ytr))
-            test_err.append(error_rate(model, xte, yte))
-        if epoch == cfg["n_epochs"]:
-            break
-        train_epoch(model, opt, xtr, ytr, cfg["batch_size"], gen)
 
-    labels = yte.numpy()
+    def hook(epoch: int, m: StackedMLP) -> None:
+        acts.append(layer_activity(m, xte)[0])
+        train_err.append(float(error_rates(m, xtr, ytr)[0]))
+        test_err.append(float(error_rates(m, xte, yte)[0]))
+
+    sched = Schedule(n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"], optimizer="sgd",
+                     lr=cfg["lr"], loss=sigmoid_bce)
+    fit_stacked(model, xtr, ytr, sched, [ctx.torch_generator(3)], hook=hook, hook_epochs=epochs,
+                progress=lambda it: ctx.progress(it, desc=f"mnist {cfg['activation']}"))
+
+    labels = yte.cpu().numpy()
     n_layers = len(widths) - 1
     near_output = (n_layers - 2, n_layers - 1)  # the last two hidden layers
     estimators = {

@@ -5,22 +5,27 @@ Saxe et al. (ICLR 2018), §2 and App. A: the 12-10-7-5-4-3-2 network of Shwartz-
 caption), trained on a seeded split of the 4096 patterns. At log-spaced epochs we record the
 activity of every layer on all 4096 inputs, the train/test error, each layer's weight norm and
 (optionally) the per-sample gradient signal-to-noise ratio (App. I, Eqs. 26–27).
+
+Training runs on the shared batched trainer (`ibcore.train.fit_stacked`); several seeds can
+train in one block (`train_szt_seeds`) with the same results as one run per seed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ibcore.context import RunContext
 from ibcore.data import szt
 from ibcore.gradient_snr import layer_snr
 from ibcore.infoplane import log_epochs
-from ibcore.nn.mlp import MLP
-from ibcore.train import error_rate, minibatches
+from ibcore.seeding import numpy_rng, torch_generator
+from ibcore.train import Schedule, StackedMLP, fit_stacked
+from ibcore.train.evaluate import activations, error_rates
+from ibcore.train.losses import sigmoid_bce
 
 WIDTHS = [12, 10, 7, 5, 4, 3, 2]
 
@@ -28,14 +33,11 @@ WIDTHS = [12, 10, 7, 5, 4, 3, 2]
 def sigmoid_output_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Cross-entropy of two independent sigmoid output units against the one-hot label.
 
-    The paper's output layer is two sigmoid neurons (Fig. 1 caption), not a softmax.
+    The paper's output layer is two sigmoid neurons (Fig. 1 caption), not a softmax. Summed
+    over output units, averaged over samples (`ibcore.train.losses.sigmoid_bce`); logits
+    (B, C) give a scalar, stacked logits (M, B, C) one loss per model.
     """
-    # a comparison instead of F.one_hot: one_hot is not supported inside torch.func.vmap
-    target = (y.unsqueeze(-1) == torch.arange(logits.shape[-1])).to(logits.dtype)
-    # summed over output units, averaged over samples: one unit's loss does not shrink as
-    # the number of classes grows
-    per_unit = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
-    return per_unit.sum(dim=-1).mean()
+    return sigmoid_bce(logits, y)
 
 
 @dataclass
@@ -57,76 +59,88 @@ def split(n: int, train_frac: float, rng: np.random.Generator) -> tuple[np.ndarr
     return np.sort(order[:n_train]), np.sort(order[n_train:])
 
 
-def layer_activity(model: MLP, x: torch.Tensor) -> list[np.ndarray]:
-    """Activity of every layer on `x`; the output layer after its sigmoid."""
-    with torch.no_grad():
-        _, acts = model.forward_with_activations(x)
+def layer_activity(model: StackedMLP, x: torch.Tensor) -> list[list[np.ndarray]]:
+    """Activity of every layer of every stacked model on `x`, the output after its sigmoid:
+    [model][layer] arrays (n, width), float64."""
+    acts = activations(model, x)
     acts[-1] = torch.sigmoid(acts[-1])
-    return [a.numpy().astype(np.float64) for a in acts]
+    per_layer = [a.cpu().numpy().astype(np.float64) for a in acts]
+    return [[a[k] for a in per_layer] for k in range(model.n_models)]
 
 
-def make_optimizer(model: MLP, name: str, lr: float) -> torch.optim.Optimizer:
-    """"adam" (the authors' code) or "sgd" (plain gradient descent, the paper's wording)."""
-    table = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
-    return table[name](model.parameters(), lr=lr)
+def schedule(cfg: dict) -> Schedule:
+    """The config's training: "adam" (the authors' code) or "sgd" (plain gradient descent, the
+    paper's wording) at `lr`, minibatches of `batch_size` (0 = full batch), sigmoid outputs."""
+    return Schedule(
+        n_epochs=cfg["n_epochs"],
+        batch_size=cfg["batch_size"],
+        optimizer=cfg["optimizer"],
+        lr=cfg["lr"],
+        loss=sigmoid_bce,
+    )
 
 
 def train_szt(cfg: dict, ctx: RunContext) -> tuple[TrainingRecord, np.ndarray, np.ndarray]:
-    """Train once; return the record and the full-data labels and train indices.
+    """Train one seed (`ctx.seed`); return the record and the full-data labels and train indices.
 
     Config keys: activation, train_frac, n_epochs, n_log, batch_size (0 = full batch),
     optimizer, lr, record_snr.
     """
+    (rec, train_idx), = train_szt_seeds(cfg, [ctx.seed], ctx.progress, ctx.device)
+    return rec, szt()[1], train_idx
+
+
+def train_szt_seeds(
+    cfg: dict,
+    seeds: list[int],
+    progress: Callable[..., Iterable[int]] | None = None,
+    device: str = "cpu",
+) -> list[tuple[TrainingRecord, np.ndarray]]:
+    """Train one model per seed together (`ibcore.train.fit_stacked`); per seed, its record and
+    train indices.
+
+    Seed s draws exactly what a run with `ctx.seed = s` draws: its split from
+    `numpy_rng(s, 1)`, its PyTorch-default initialisation after `torch.manual_seed(s)` and its
+    minibatch order from `torch_generator(s, 2)`. A model's numbers do not depend on which seeds
+    share its block (bitwise; see `ibcore.train.batched`), so any grouping gives the results of
+    one run per seed.
+    """
     x_np, y_np = szt()
-    train_idx, test_idx = split(len(x_np), cfg["train_frac"], ctx.numpy_rng(1))
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-    xtr, ytr, xte, yte = x[train_idx], y[train_idx], x[test_idx], y[test_idx]
-
-    torch.manual_seed(ctx.seed)  # initialisation; the runner has seeded torch already
-    model = MLP(WIDTHS, cfg["activation"])
-    opt = make_optimizer(model, cfg["optimizer"], cfg["lr"])
-    gen = ctx.torch_generator(2)
+    splits = [split(len(x_np), cfg["train_frac"], numpy_rng(s, 1)) for s in seeds]
+    x, y = torch.from_numpy(x_np).to(device), torch.from_numpy(y_np).to(device)
+    train = torch.from_numpy(np.stack([tr for tr, _ in splits])).to(device)
+    test = torch.from_numpy(np.stack([te for _, te in splits])).to(device)
+    model = StackedMLP.torch_default(WIDTHS, cfg["activation"], seeds, device)
     logged = log_epochs(cfg["n_epochs"], cfg["n_log"])
-    rec = TrainingRecord(epochs=logged)
-    log_set = set(logged)
+    recs = [TrainingRecord(epochs=logged) for _ in seeds]
 
-    for epoch in ctx.progress(range(cfg["n_epochs"] + 1), desc=cfg["activation"]):
-        if epoch in log_set:
-            _log_state(rec, model, x, xtr, ytr, xte, yte, cfg["record_snr"])
-        if epoch == cfg["n_epochs"]:
-            break
-        train_epoch(model, opt, xtr, ytr, cfg["batch_size"], gen)
-    return rec, y_np, train_idx
+    def hook(epoch: int, m: StackedMLP) -> None:
+        _log_state(recs, m, x, y, train, test, cfg["record_snr"])
 
-
-def train_epoch(
-    model: MLP,
-    opt: torch.optim.Optimizer,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    batch_size: int,
-    gen: torch.Generator,
-) -> None:
-    """One pass over (x, y) in seeded minibatches (batch_size 0: one full batch)."""
-    for idx in minibatches(len(x), batch_size, gen):
-        opt.zero_grad(set_to_none=True)
-        sigmoid_output_loss(model(x[idx]), y[idx]).backward()
-        opt.step()
+    wrap = None if progress is None else (lambda it: progress(it, desc=cfg["activation"]))
+    fit_stacked(
+        model, x, y, schedule(cfg), [torch_generator(s, 2) for s in seeds],
+        subsets=train, hook=hook, hook_epochs=logged, progress=wrap,
+    )
+    return [(rec, tr) for rec, (tr, _) in zip(recs, splits)]
 
 
 def _log_state(
-    rec: TrainingRecord,
-    model: MLP,
-    x_all: torch.Tensor,
-    xtr: torch.Tensor,
-    ytr: torch.Tensor,
-    xte: torch.Tensor,
-    yte: torch.Tensor,
+    recs: list[TrainingRecord],
+    model: StackedMLP,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    train: torch.Tensor,
+    test: torch.Tensor,
     record_snr: bool,
 ) -> None:
-    rec.acts.append(layer_activity(model, x_all))
-    rec.train_error.append(error_rate(model, xtr, ytr))
-    rec.test_error.append(error_rate(model, xte, yte) if len(xte) else 0.0)
-    rec.weight_norm.append([float(layer.weight.detach().norm()) for layer in model.layers])
-    if record_snr:
-        rec.snr.append(layer_snr(model, sigmoid_output_loss, xtr, ytr))
+    train_err = error_rates(model, x[train], y[train])
+    test_err = error_rates(model, x[test], y[test]) if test.shape[1] else None
+    for k, (rec, acts) in enumerate(zip(recs, layer_activity(model, x))):
+        rec.acts.append(acts)
+        rec.train_error.append(float(train_err[k]))
+        rec.test_error.append(float(test_err[k]) if test_err is not None else 0.0)
+        rec.weight_norm.append([float(w[k].detach().norm()) for w in model.weights])
+        if record_snr:
+            net = model.model(k)
+            rec.snr.append(layer_snr(net, sigmoid_output_loss, x[train[k]], y[train[k]]))
