@@ -196,6 +196,9 @@ def load(path: Path) -> Bundle:
     for name in ("paper", "profile", "code"):
         if not isinstance(content.get(name), str):
             raise BundleError(f"{path}: field '{name}' missing or not a string")
+    if path.name != f"{content['paper']}.json.gz" or path.parent.name != content["profile"]:
+        raise BundleError(f"{path}: holds {content['paper']} [{content['profile']}], which "
+                          f"belongs at <results>/{content['profile']}/{content['paper']}.json.gz")
     _check_runs(content.get("runs"), path, "runs", with_metrics=True)
     _check_runs(content.get("missing"), path, "missing", with_metrics=False)
     return Bundle(path, content)

@@ -94,9 +94,8 @@ def _report_source(paper: str, args):
         return stored
     if path.is_file():
         found = bundle.load(path)
-        print(f"{name} [{args.profile}]: the store has {stored.n_done} of "
-              f"{stored.n_done + stored.n_missing} runs; rendering from the bundle {path}",
-              file=sys.stderr)
+        print(f"{name} [{args.profile}]: the store lacks {stored.n_missing} run(s) of the "
+              f"profile; rendering from the bundle {path}", file=sys.stderr)
         for note in found.differences():
             print(f"  note: bundle {note}", file=sys.stderr)
         return found.collected(args.seeds)
@@ -120,14 +119,7 @@ def _offline_bundles(args) -> list:
     else:
         paths = [bundle.bundle_path(registry.get(p).name, args.profile)
                  for p in args.papers or registry.available()]
-    loaded = []
-    for path in paths:
-        found = bundle.load(path)
-        if path.name != f"{found.paper}.json.gz" or path.parent.name != found.profile:
-            raise BundleError(f"{path}: holds {found.paper} [{found.profile}], which belongs at "
-                              f"{found.profile}/{found.paper}.json.gz")
-        loaded.append(found)
-    return loaded
+    return [bundle.load(path) for path in paths]
 
 
 def _print_table(paper: str, profile: str, items) -> int:

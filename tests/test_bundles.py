@@ -113,3 +113,13 @@ def test_bundle_over_5_mb_is_refused_and_nothing_is_written(toy, capsys):
     with pytest.raises(bundle.BundleError, match="bundle would be .* over the 5 MB limit"):
         bundle.write(content, path)
     assert not path.parent.exists() or list(path.parent.iterdir()) == []
+
+
+def test_bundle_in_the_wrong_place_is_rejected(toy, capsys):
+    assert main(RUN) == 0
+    assert main(["bundle", "toy", "--profile", "smoke"]) == 0
+    wrong = bundle_file().parent.parent / "quick" / "toy.json.gz"
+    wrong.parent.mkdir()
+    bundle_file().rename(wrong)
+    assert main(["check", "--offline", "--all-bundles"]) == 2
+    assert f"{wrong}: holds toy [smoke], which belongs at" in capsys.readouterr().err
