@@ -94,3 +94,9 @@ def test_index_lists_every_paper_under_every_profile(toy):
     assert index.index("Profile <code>paper</code>") < index.index("Profile <code>smoke</code>")
     assert "Profile <code>quick</code>" not in index
     assert 'href="atlas.html"' in index
+
+
+def test_check_prints_verdicts_and_writes_no_results_file(toy):
+    assert main(["check", "toy", "--profile", "smoke", "--jobs", "1", "--quiet"]) == 0
+    assert not reports().exists()  # only `ibrep report` writes reports/<profile>/<paper>.json
+    assert not list(Path(os.environ["IBREP_HOME"]).rglob("verdicts-*.json"))
