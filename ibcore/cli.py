@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ibcore import registry
 from ibcore.bundle import BundleError
@@ -289,6 +290,20 @@ def cmd_atlas(args) -> int:
     return 0
 
 
+def cmd_readme(args) -> int:
+    """Rewrite the README's results-at-a-glance block from the committed results files."""
+    from ibcore.glance import GlanceError, update_readme
+    from ibcore.report import reports_dir
+
+    try:
+        changed = update_readme(Path(args.readme), reports_dir())
+    except GlanceError as exc:
+        print(f"ibrep: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.readme}: {'updated' if changed else 'already up to date'}")
+    return 0
+
+
 def _add_run_options(p: argparse.ArgumentParser, profile: bool = True) -> None:
     if profile:
         p.add_argument("--profile", default=DEFAULT_PROFILE,
@@ -368,12 +383,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="runs re-estimated side by side (default 2)")
     p.add_argument("--no-run", action="store_true",
                    help="use only stored runs; claims without runs are not_run")
+
+    p = sub.add_parser("readme", help="rewrite README.md's results table from reports/*/*.json")
+    p.add_argument("--readme", default="README.md", help="the README to update (default README.md)")
     return parser
 
 
 COMMANDS = {"list": cmd_list, "run": cmd_run, "status": cmd_status, "report": cmd_report,
             "bundle": cmd_bundle, "check": cmd_check, "replicate": cmd_replicate,
-            "data": cmd_data, "atlas": cmd_atlas}
+            "data": cmd_data, "atlas": cmd_atlas, "readme": cmd_readme}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
