@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ibcore import registry, results_file
@@ -44,6 +45,7 @@ img { max-width: 100%; height: auto; }
 .ibrep-verdict { border-left: 4px solid #4a6fa5; background: #f4f7fb; padding: 0.4em 1em;
   margin: 0.8em 0 1.2em; }
 .ibrep-answer { font-size: 1.05em; }
+.ibrep-nav { font-size: 0.85em; color: #555; margin: 0.6em 0; }
 </style>"""
 
 
@@ -95,7 +97,14 @@ def execute_notebook(source: Path, setup: str = "", timeout: int = 1200):
     return nb
 
 
-def export_html(nb, title: str) -> str:
+def nav_line(index_href: str) -> str:
+    """Back link to the index and the render date, shown at the top of every page."""
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return (f'<nav class="ibrep-nav"><a href="{html.escape(index_href)}">← all ibrep reports</a>'
+            f" · rendered {stamp}</nav>")
+
+
+def export_html(nb, title: str, index_href: str = "../index.html") -> str:
     """One self-contained HTML page (no input cells, images inline, no external scripts)."""
     from nbconvert import HTMLExporter
 
@@ -105,7 +114,8 @@ def export_html(nb, title: str) -> str:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"ibrep_css": STYLE})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"ibrep_css": STYLE, "ibrep_nav": nav_line(index_href)})
     return body
 
 

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ibcore.atlas.grid import GRID, HSIC_SAMPLES, KDE_SAMPLES, KSG_NOISE_STD  # noqa: E402
 from ibcore.atlas.verdicts import CLAIMS, Cell  # noqa: E402
 from ibcore.notebook import html_table  # noqa: E402
-from ibcore.report import STYLE, reports_dir, write_atomic, write_index  # noqa: E402
+from ibcore.report import STYLE, nav_line, reports_dir, write_atomic, write_index  # noqa: E402
 
 if TYPE_CHECKING:
     from ibcore.atlas.build import AtlasResult
@@ -185,7 +185,7 @@ def render(result: AtlasResult) -> str:
     concl = "".join(f"<li>{c}</li>" for c in conclusions(result.cells))
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>ibrep — estimator-sensitivity atlas ({html.escape(result.profile)})</title>{CSS}</head>
-<body><h1>Estimator-sensitivity atlas</h1>
+<body>{nav_line("index.html")}<h1>Estimator-sensitivity atlas</h1>
 <p>Does each information-plane compression claim survive every estimator and scale parameter?
 I(X;T) of every hidden layer is re-estimated from the activations the replications stored
 (no retraining) under {len(GRID)} estimator settings; each cell applies the replication's own
