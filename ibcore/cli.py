@@ -163,9 +163,6 @@ def cmd_list(args) -> int:
                                         ("checks", data.get("checks") or {}))}
             print(f"    {profile:6s} reported {data.get('generated', '?')}: paper claims: "
                   f"{said['paper']}; checks: {said['checks'] or 'none'}")
-    planned = [p for p in registry.PLANNED.values() if p not in registry.available()]
-    if planned:
-        print("planned, not implemented yet: " + ", ".join(planned))
     return 0
 
 

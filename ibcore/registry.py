@@ -1,8 +1,14 @@
-"""Find replications by name and load their config, claims and experiment functions.
+"""Find replications by path and load their config, claims and experiment functions.
 
 A replication is a folder `<root>/<name>/` holding config.toml, claims.toml and experiment.py.
 Roots: the `replications` package, then any folders listed in `$IBREP_REPLICATIONS_PATH`
-(os.pathsep-separated; used by the tests to plug in small fixture replications).
+(os.pathsep-separated; used by the tests to plug in small fixture replications). A folder's
+optional short name (what the Makefile targets use) is `short` in its config.toml `[meta]`;
+ibcore itself names no replication.
+
+The scan of the roots (folder names and short names) is done once per process for each set of
+roots; :func:`get` then hands out a :class:`Replication` object for the folder, whose config and
+claims are read from disk when first asked for on that object.
 """
 
 from __future__ import annotations
@@ -11,45 +17,76 @@ import importlib
 import importlib.util
 import os
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import replications
 from ibcore.config import ReplicationConfig, load_config
 
-# The papers the suite is built to cover; short names are what the Makefile targets use.
-PLANNED = {
-    "saxe": "saxe2018",
-    "achille": "achille2018",
-    "hu": "hu2019",
-    "mao": "mao2021",
-    "gupta": "gupta2021",
-}
-
 ExperimentFn = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 class UnknownReplication(LookupError):
-    """The named replication does not exist (or is planned but not written yet)."""
+    """The named replication does not exist."""
 
 
-def _roots() -> list[Path]:
+def _roots() -> tuple[Path, ...]:
     roots = [Path(p) for p in replications.__path__]
     extra = os.environ.get("IBREP_REPLICATIONS_PATH", "")
     roots += [Path(p) for p in extra.split(os.pathsep) if p]
-    return roots
+    return tuple(roots)
+
+
+def _short_name(config: Path) -> str | None:
+    """`[meta] short` of a config.toml, or None (a malformed file is reported by load_config)."""
+    try:
+        meta = tomllib.loads(config.read_text()).get("meta", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    short = meta.get("short") if isinstance(meta, dict) else None
+    return short if isinstance(short, str) else None
+
+
+@dataclass(frozen=True)
+class Found:
+    """One scan of the roots: full name → (folder, built in), and short name → full name."""
+
+    folders: dict[str, tuple[Path, bool]]
+    short: dict[str, str]
+
+
+@lru_cache(maxsize=8)
+def _scan(roots: tuple[Path, ...]) -> Found:
+    """Every replication folder under `roots` (the first root holding a name wins)."""
+    builtin_root = Path(replications.__path__[0])
+    folders: dict[str, tuple[Path, bool]] = {}
+    short: dict[str, str] = {}
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for directory in sorted(root.iterdir()):
+            config = directory / "config.toml"
+            if directory.name in folders or not config.is_file():
+                continue
+            folders[directory.name] = (directory, root == builtin_root)
+            alias = _short_name(config)
+            if alias is not None and alias != directory.name:
+                short.setdefault(alias, directory.name)
+    return Found(folders, short)
 
 
 def available() -> list[str]:
     """Names of every replication that has a config.toml, sorted."""
-    names = set()
-    for root in _roots():
-        if root.is_dir():
-            names.update(d.name for d in root.iterdir() if (d / "config.toml").is_file())
-    return sorted(names)
+    return sorted(_scan(_roots()).folders)
+
+
+def short_names() -> dict[str, str]:
+    """Short name (`[meta] short` of config.toml) → full name, for every replication."""
+    return dict(_scan(_roots()).short)
 
 
 @dataclass(frozen=True)
@@ -107,17 +144,13 @@ class Replication:
 
 
 def get(name: str) -> Replication:
-    """Look a replication up by full name (`saxe2018`) or short name (`saxe`)."""
-    full = PLANNED.get(name, name)
-    builtin_root = Path(replications.__path__[0])
-    for root in _roots():
-        directory = root / full
+    """Look a replication up by full name (its folder) or short name (`[meta] short`)."""
+    found = _scan(_roots())
+    full = found.short.get(name, name)
+    if full in found.folders:
+        directory, builtin = found.folders[full]
         if (directory / "config.toml").is_file():
-            return Replication(full, directory, builtin=root == builtin_root)
-    if full in PLANNED.values():
-        raise UnknownReplication(
-            f"replication '{full}' is planned but not implemented yet (no replications/{full}/)"
-        )
+            return Replication(full, directory, builtin=builtin)
     raise UnknownReplication(
         f"unknown replication {name!r}; available: {', '.join(available()) or 'none'}"
     )

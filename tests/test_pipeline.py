@@ -119,13 +119,9 @@ def test_nan_metric_fails_the_run_and_stores_nothing(toy, capsys):
     [
         (["run", "nosuchpaper"], "unknown replication 'nosuchpaper'"),
         (["run", "toy", "--profile", "fast"], "unknown profile 'fast'"),
-        (["run", "future"], "planned but not implemented yet"),
     ],
 )
-def test_bad_names_exit_2(toy, capsys, monkeypatch, args, message):
-    import ibcore.registry as registry
-
-    monkeypatch.setitem(registry.PLANNED, "future", "future2030")  # a paper not written yet
+def test_bad_names_exit_2(toy, capsys, args, message):
     assert main(args) == 2
     assert message in capsys.readouterr().err
 
