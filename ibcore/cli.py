@@ -276,7 +276,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_atlas(args) -> int:
-    from ibcore.atlas import AtlasError, build_atlas
+    from replications.atlas import AtlasError, build_atlas
 
     try:
         build_atlas(args.profile, jobs=args.jobs, run_missing=not args.no_run,

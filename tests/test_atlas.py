@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from ibcore import cli
-from ibcore.atlas import GRID, AtlasError, build_atlas
-from ibcore.atlas.adaptive import adaptive_codes, equal_mass_edges
-from ibcore.atlas.build import run_ixt
-from ibcore.atlas.sources import load_run
-from ibcore.atlas.verdicts import CLAIMS, evaluate_cell, rule_params
 from ibcore.infoplane import PlaneEstimator, information_plane
 from ibcore.runner import plan
 from ibcore.store import RunStore
+from replications.atlas import GRID, AtlasError, build_atlas
+from replications.atlas.adaptive import adaptive_codes, equal_mass_edges
+from replications.atlas.build import run_ixt
+from replications.atlas.sources import load_run
+from replications.atlas.verdicts import CLAIMS, evaluate_cell, rule_params
 from replications.saxe2018.szt_experiment import BINNING
 
 EXPERIMENTS = ["szt_tanh", "szt_relu"]

@@ -1,4 +1,7 @@
-"""Which stored runs feed the atlas, and how their layer activations are read.
+"""How the layer activations of the stored runs that feed the atlas are read.
+
+Runs and their arrays are found only through :mod:`ibcore.stored_runs` (the documented call);
+this module knows the layout each replication's ``ctx.save_arrays`` call writes:
 
 * saxe2018 ``szt_tanh`` / ``szt_relu`` (12-bit task, 12-10-7-5-4-3-2): ``arrays.npz`` holds
   ``act_layer1`` … ``act_layerL`` of shape (logged epochs, 4096, width) in float16, the last
@@ -17,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ibcore.atlas.grid import HSIC_SAMPLES, KDE_SAMPLES
 from ibcore.seeding import numpy_rng
-from ibcore.store import RunSpec, RunStore
+from ibcore.store import RunSpec, RunStore, StoreError
+from ibcore.stored_runs import MissingArrays, StoredRun, stored_run
+from replications.atlas.grid import HSIC_SAMPLES, KDE_SAMPLES
 
 GUPTA_NARROW = (20, 20, 20)
 
@@ -62,14 +66,11 @@ def subset(n: int, k: int, seed: int, stream: int) -> np.ndarray:
 
 
 def _npz(store: RunStore, spec: RunSpec) -> tuple[dict[str, np.ndarray], Path]:
-    path = store.run_dir(spec) / "arrays.npz"
-    if not path.is_file():
-        raise AtlasError(
-            f"{spec.label} (run {spec.key}, {spec.profile} profile): no stored activations — "
-            f"{path} is missing. Delete {path.parent} and rerun `ibrep run {spec.paper} "
-            f"--profile {spec.profile} --experiments {spec.experiment}` to recreate it."
-        )
-    return store.arrays(spec), path
+    run = StoredRun(spec, store)
+    try:
+        return run.arrays(), run.arrays_path
+    except MissingArrays as exc:
+        raise AtlasError(str(exc)) from None
 
 
 def _need(arrays: dict[str, np.ndarray], key: str, spec: RunSpec, path: Path) -> np.ndarray:
@@ -128,9 +129,10 @@ LOADERS = {"saxe2018": load_saxe, "gupta2021": load_gupta}
 
 def load_run(store: RunStore, spec: RunSpec) -> RunData:
     """Activations of one stored run; AtlasError naming the run when they are missing."""
-    if not store.is_done(spec):
-        raise AtlasError(f"{spec.label} (run {spec.key}, {spec.profile}): not in the store "
-                         f"{store.home}; run it first")
+    try:
+        stored_run(spec, store)
+    except StoreError as exc:
+        raise AtlasError(str(exc)) from None
     try:
         loader = LOADERS[spec.paper]
     except KeyError:

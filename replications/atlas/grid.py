@@ -1,7 +1,8 @@
-"""The grid of estimator settings the atlas applies to every stored run, as a data table.
+"""The grid of estimator settings the atlas applies to every stored run (`atlas.toml`).
 
-Each row is one cell column of the atlas: an estimator family, its scale parameter and value,
-and the keyword parameters :mod:`ibcore.atlas.estimate` passes on. Families:
+Each ``[[settings]]`` row of ``atlas.toml`` is one column of the atlas: an estimator family,
+its scale parameter and value, and the keyword parameters :mod:`replications.atlas.estimate`
+passes on. Families:
 
 * ``binning`` — equal-width bins, plug-in entropy (Shwartz-Ziv & Tishby 2017; Saxe et al.
   ICLR 2018, App. A): a number of bins on a fixed range per layer ((-1, 1) for saturating
@@ -22,12 +23,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from replications.atlas.study import resolve_params, sampling, study
+
 #: noise standard deviation β of the KSG family (Goldfeld et al. use β ≈ 0.1 for tanh nets)
-KSG_NOISE_STD = 0.1
+KSG_NOISE_STD: float = sampling("ksg_noise_std")
 #: inputs per HSIC evaluation (seeded subsample; HSIC costs O(n²))
-HSIC_SAMPLES = 512
+HSIC_SAMPLES: int = sampling("hsic_samples")
 #: inputs per KDE evaluation (a run's own KDE subset when it has one; O(n²))
-KDE_SAMPLES = 1024
+KDE_SAMPLES: int = sampling("kde_samples")
 
 
 @dataclass(frozen=True)
@@ -57,24 +60,9 @@ class Setting:
         return f"{self.family}-{self.scale}-{value}-{digest}"
 
 
-GRID: tuple[Setting, ...] = (
-    Setting("binning", "bins", 10, {"n_bins": 10}),
-    Setting("binning", "bins", 30, {"n_bins": 30}),
-    Setting("binning", "bins", 100, {"n_bins": 100}),
-    Setting("binning", "size", 0.07, {"bin_size": 0.07}),
-    Setting("binning", "size", 0.5, {"bin_size": 0.5}),
-    Setting("adaptive", "bins", 30, {"n_bins": 30}),
-    Setting("kde", "σ²", 1e-3, {"noise_var": 1e-3}),
-    Setting("kde", "σ²", 1e-2, {"noise_var": 1e-2}),
-    Setting("kde", "σ²", 1e-1, {"noise_var": 1e-1}),
-    Setting("kde", "σ²", 1.0, {"noise_var": 1.0}),
-    Setting("ksg", "k", 3, {"k": 3, "noise_std": KSG_NOISE_STD}),
-    Setting("ksg", "k", 10, {"k": 10, "noise_std": KSG_NOISE_STD}),
-    Setting("edge", "hash", "floor", {"hash": "floor"}),
-    Setting("edge", "hash", "xor", {"hash": "xor"}),
-    Setting("hsic", "bw", 0.5, {"multiplier": 0.5}),
-    Setting("hsic", "bw", 1.0, {"multiplier": 1.0}),
-    Setting("hsic", "bw", 2.0, {"multiplier": 2.0}),
+GRID: tuple[Setting, ...] = tuple(
+    Setting(row["family"], row["scale"], row["value"], resolve_params(row["params"]))
+    for row in study()["settings"]
 )
 
 

@@ -19,13 +19,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from ibcore.atlas.grid import GRID, HSIC_SAMPLES, KDE_SAMPLES, KSG_NOISE_STD  # noqa: E402
-from ibcore.atlas.verdicts import CLAIMS, Cell  # noqa: E402
 from ibcore.notebook import html_table  # noqa: E402
 from ibcore.report import STYLE, nav_line, reports_dir, write_atomic, write_index  # noqa: E402
+from replications.atlas.grid import GRID, HSIC_SAMPLES, KDE_SAMPLES, KSG_NOISE_STD  # noqa: E402
+from replications.atlas.verdicts import CLAIMS, Cell  # noqa: E402
 
 if TYPE_CHECKING:
-    from ibcore.atlas.build import AtlasResult
+    from replications.atlas.build import AtlasResult
 
 MARK = {"reproduced": "✓", "not_reproduced": "✗", "inconclusive": "?", "not_run": "–"}
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 import ibcore.mi as mi
-from ibcore.atlas.adaptive import adaptive_codes
-from ibcore.atlas.grid import Setting
 from ibcore.mi.binning import range_from
 from ibcore.mi.ksg import KSGMI
+from replications.atlas.adaptive import adaptive_codes
+from replications.atlas.grid import Setting
 
 #: activations bounded in (-1, 1): binned on that fixed range (Saxe et al. App. A)
 BOUNDED = ("tanh", "softsign")

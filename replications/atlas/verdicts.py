@@ -1,4 +1,4 @@
-"""The atlas claims and the verdict of each (claim, estimator setting) cell.
+"""The atlas claims (``[[claims]]`` of ``atlas.toml``) and the verdict of each cell.
 
 Every cell applies the rule of a claim in a replication's ``claims.toml`` — read at run time,
 with its rule, margin or slack and `require_rise` — through the same functions the
@@ -25,10 +25,9 @@ from typing import Any
 import numpy as np
 
 from ibcore import registry
-from ibcore.atlas.grid import Setting
 from ibcore.claims import RULES, Claim, decide_values
-
-PLUGIN = ("binning", "adaptive", "edge")
+from replications.atlas.grid import Setting
+from replications.atlas.study import study
 
 
 @dataclass(frozen=True)
@@ -51,24 +50,10 @@ class AtlasClaim:
         raise KeyError(f"{self.rule_paper}/claims.toml has no claim {cid!r} (atlas {self.id})")
 
 
-_TANH = {f: "szt_tanh_binning_compresses" for f in PLUGIN} | {"*": "szt_tanh_kde_compresses"}
-_RELU = {f: "szt_relu_binning_no_compression" for f in PLUGIN} | {
-    "*": "szt_relu_kde_no_compression"}
-
-CLAIMS: tuple[AtlasClaim, ...] = (
-    AtlasClaim("tanh_compresses", "tanh compresses (12-bit task, last two hidden layers)",
-               "saxe2018", "szt_tanh", "last2", "saxe2018", _TANH),
-    AtlasClaim("relu_no_compression", "ReLU does not compress (12-bit task, every hidden layer)",
-               "saxe2018", "szt_relu", "hidden", "saxe2018", _RELU),
-    AtlasClaim("edge_relu_compresses_szt", "EDGE: ReLU compresses (12-bit task, every hidden "
-               "layer)", "saxe2018", "szt_relu", "hidden", "gupta2021",
-               {"*": "edge_fig5_relu_compression"}),
-    AtlasClaim("edge_relu_compresses_mnist", "EDGE: ReLU compresses (MNIST, narrow layers 2-4)",
-               "gupta2021", "planes_relu", "hidden", "gupta2021",
-               {"*": "edge_fig5_relu_compression"}),
-    AtlasClaim("gupta_depth", "Gupta: final I(X;T) decreases with depth (MNIST, layers 2-4)",
-               "gupta2021", "planes_relu", "final_by_layer", "gupta2021",
-               {"*": "gupta_compression_with_depth"}),
+CLAIMS: tuple[AtlasClaim, ...] = tuple(
+    AtlasClaim(row["id"], row["title"], row["paper"], row["experiment"], row["series"],
+               row["rule_paper"], dict(row["rule"]))
+    for row in study()["claims"]
 )
 
 

@@ -1,10 +1,11 @@
 """The pipeline behind ``ibrep atlas``: make sure the runs exist, re-estimate, judge, write.
 
 1. The runs the atlas claims read (saxe2018 ``szt_tanh``/``szt_relu``, gupta2021
-   ``planes_relu``) under the chosen profile are planned with :func:`ibcore.runner.plan`;
-   missing ones are run first with :func:`ibcore.sweep.run_sweep` (unless ``run_missing``
-   is false, when their claims are ``not_run``).
-2. For every run and every :data:`~ibcore.atlas.grid.GRID` setting not yet cached, I(X;T) of
+   ``planes_relu``) under the chosen profile are found with
+   :func:`ibcore.stored_runs.stored_runs`; missing ones are run first with
+   :func:`ibcore.sweep.run_sweep` (unless ``run_missing`` is false, when their claims are
+   ``not_run``).
+2. For every run and every :data:`~replications.atlas.grid.GRID` setting not yet cached, I(X;T) of
    every hidden layer at every kept epoch is re-estimated from the stored activations; one task
    per run, ``jobs`` runs side by side in a process pool (one BLAS thread each).
 3. Every (claim, setting) cell gets its verdict; the page is written to
@@ -22,12 +23,13 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from ibcore.atlas import cache
-from ibcore.atlas.estimate import LayerInputs, ity_series, ixt_series
-from ibcore.atlas.grid import GRID, Setting
-from ibcore.atlas.sources import AtlasError, RunData, load_run
-from ibcore.atlas.verdicts import CLAIMS, AtlasClaim, Cell, evaluate_cell
 from ibcore.store import RunSpec, RunStore
+from ibcore.stored_runs import StoredRun, stored_runs
+from replications.atlas import cache
+from replications.atlas.estimate import LayerInputs, ity_series, ixt_series
+from replications.atlas.grid import GRID, Setting
+from replications.atlas.sources import AtlasError, RunData, load_run
+from replications.atlas.verdicts import CLAIMS, AtlasClaim, Cell, evaluate_cell
 
 
 @dataclass
@@ -89,19 +91,18 @@ def ensure_runs(
     profile: str, jobs: int, store: RunStore, run_missing: bool, log: Callable[[str], None]
 ) -> dict[tuple[str, str], list[RunSpec]]:
     """(paper, experiment) → its finished runs under `profile`, running missing ones first."""
-    from ibcore.runner import plan
     from ibcore.sweep import run_sweep
 
     runs: dict[tuple[str, str], list[RunSpec]] = {}
     for paper, experiments in needed().items():
-        specs = plan(paper, profile, experiments=experiments)
-        missing = [s for s in specs if not store.is_done(s)]
-        if missing and run_missing:
-            log(f"atlas: running {len(missing)} missing {paper} run(s) ({profile})")
-            run_sweep(missing, executor="process" if jobs > 1 else "serial", jobs=jobs,
+        found = stored_runs(paper, profile, experiments, store)
+        if found.missing and run_missing:
+            log(f"atlas: running {len(found.missing)} missing {paper} run(s) ({profile})")
+            run_sweep(found.missing, executor="process" if jobs > 1 else "serial", jobs=jobs,
                       store=store, show_progress=False, log=log)
+            found = stored_runs(paper, profile, experiments, store)
         for exp in experiments:
-            runs[(paper, exp)] = [s for s in specs if s.experiment == exp and store.is_done(s)]
+            runs[(paper, exp)] = [r.spec for r in found.of(exp)]
     return runs
 
 
@@ -195,7 +196,7 @@ def build_atlas(
     log: Callable[[str], None] = print,
 ) -> AtlasResult:
     """Run what is missing, re-estimate over the grid, judge every cell, write the page."""
-    from ibcore.atlas.page import write_page
+    from replications.atlas.page import write_page
 
     store = store or RunStore()
     t0 = time.perf_counter()
@@ -205,8 +206,7 @@ def build_atlas(
     computed, reused = _fill_cache(specs, store, jobs)
     t2 = time.perf_counter()
     cells = judge(store, runs)
-    npz = {f"{s.label} ({s.key})": store.run_dir(s) / "arrays.npz" for s in specs}
-    sizes = {k: p.stat().st_size if p.is_file() else 0 for k, p in npz.items()}
+    sizes = {f"{s.label} ({s.key})": StoredRun(s, store).arrays_bytes for s in specs}
     plane = plane_data(store, runs, cells)
     result = AtlasResult(profile, cells, runs, sizes, plane, computed=computed, reused=reused)
     result.timings = {"runs": t1 - t0, "estimates": t2 - t1,

@@ -2,7 +2,8 @@
 
 Layout: ``$IBREP_HOME/atlas/<paper>/<experiment>/<run key>/<code>/<setting key>.json`` with
 ``{"setting": …, "ixt": [[layer 1 over epochs], …]}``. ``<code>`` hashes the source of the
-estimators (``ibcore/mi``) and of the atlas modules that turn activations into numbers, so an
+estimators (``ibcore/mi``), of the atlas modules that turn activations into numbers and the
+``[sampling]`` table of ``atlas.toml`` (a setting's own parameters are in its key), so an
 edited estimator never reads stale values. Files are written to a temporary name and renamed
 into place, so a killed atlas leaves no half-written entry.
 """
@@ -17,22 +18,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ibcore.atlas.grid import Setting
+import ibcore.mi as mi
 from ibcore.store import RunSpec, RunStore
+from replications.atlas.grid import Setting
+from replications.atlas.study import study
 
-_ATLAS_NUMERIC = ("estimate.py", "adaptive.py", "grid.py", "sources.py")
+_ATLAS_NUMERIC = ("estimate.py", "adaptive.py", "grid.py", "sources.py", "study.py")
 
 
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     """Hash of the code that can change a cached value."""
     atlas_dir = Path(__file__).parent
-    mi_dir = atlas_dir.parent / "mi"
+    mi_dir = Path(mi.__file__).parent
     files = [atlas_dir / n for n in _ATLAS_NUMERIC] + sorted(mi_dir.glob("*.py"))
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(json.dumps(study()["sampling"], sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 
