@@ -151,3 +151,21 @@ def test_adaptive_bins_hold_equal_mass_and_merge_ties():
     assert np.all(np.diff(edges) > 0)
     z = adaptive_codes(relu, 10).ravel()
     assert len(set(z[:600])) == 1 and z[0] not in set(z[600:])  # the zeros get one bin
+
+
+def test_study_is_data_and_not_a_replication(tmp_path, monkeypatch):
+    from ibcore import registry
+    from replications.atlas.study import STUDY_FILE, StudyError, study
+
+    monkeypatch.delenv("IBREP_REPLICATIONS_PATH", raising=False)
+    assert "atlas" not in registry.available()  # no config.toml: `ibrep list` leaves it out
+    with pytest.raises(registry.UnknownReplication):
+        registry.get("atlas")
+    data = study()
+    assert len(GRID) == len(data["settings"]) == 17 and len(CLAIMS) == len(data["claims"])
+    ksg = [s for s in GRID if s.family == "ksg"]
+    assert ksg and all(s.params["noise_std"] == data["sampling"]["ksg_noise_std"] for s in ksg)
+    bad = tmp_path / "atlas.toml"
+    bad.write_text(STUDY_FILE.read_text().replace('series = "last2"\n', "", 1))
+    with pytest.raises(StudyError, match=r"atlas.toml: claims #0: keys"):
+        study(bad)
