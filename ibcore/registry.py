@@ -143,8 +143,13 @@ class Replication:
         return self.directory / "README.md"
 
 
-def get(name: str) -> Replication:
-    """Look a replication up by full name (its folder) or short name (`[meta] short`)."""
+def get(name: str | Replication) -> Replication:
+    """Look a replication up by full name (its folder) or short name (`[meta] short`).
+
+    A `Replication` object is returned as it is, so callers may pass objects or names.
+    """
+    if isinstance(name, Replication):
+        return name
     found = _scan(_roots())
     full = found.short.get(name, name)
     if full in found.folders:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ibcore.registry import Replication
 from ibcore.store import RunSpec, RunStore, StoreError
 
 
@@ -70,12 +71,12 @@ class StoredRuns:
 
 
 def stored_runs(
-    replication: str,
+    replication: str | Replication,
     profile: str,
     experiments: list[str] | None = None,
     store: RunStore | None = None,
 ) -> StoredRuns:
-    """The runs `replication` (full or short name) plans under `profile`, finished or missing.
+    """The runs `replication` (object, full or short name) plans under `profile`: done, missing.
 
     `experiments` narrows the plan (an unknown name is an error naming the config file);
     `store` defaults to ``$IBREP_HOME``.

@@ -40,6 +40,7 @@ def test_roots_are_scanned_once_per_process(toy, monkeypatch):
     registry.available()
     assert calls.count(toy / "config.toml") == 1
     assert registry.get("toy") is not first  # a new handle: config and claims read afresh
+    assert registry.get(first) is first  # an object passes through
 
 
 def test_a_replication_only_in_a_later_root_is_found_and_first_root_wins(toy, tmp_path,

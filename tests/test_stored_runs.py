@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ibcore import registry
 from ibcore.cli import main
 from ibcore.runner import plan
 from ibcore.store import RunStore, StoreError
@@ -20,6 +21,7 @@ def test_finds_finished_and_missing_runs_and_reads_their_arrays(toy):
     after = stored_runs("toy", "smoke", ["fit"], store)
     assert [r.spec.seed for r in after.done] == [0] and [s.seed for s in after.missing] == [1]
     assert after.of("fit") == after.done and after.of("curve") == []
+    assert stored_runs(registry.get("toy"), "smoke", ["fit"], store) == after  # object or name
     run = after.done[0]
     x = run.arrays()["x"]
     assert x.shape == (200,) and x.dtype == np.float32  # the toy's ctx.save_arrays(x=…)

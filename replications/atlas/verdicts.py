@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,12 @@ from ibcore import registry
 from ibcore.claims import RULES, Claim, decide_values
 from replications.atlas.grid import Setting
 from replications.atlas.study import study
+
+
+@cache
+def replication_claims(paper: str) -> dict[str, Claim]:
+    """A replication's claims by id, read from its claims.toml once per process."""
+    return {c.id: c for c in registry.get(paper).claims}
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,9 @@ class AtlasClaim:
 
     def rule_claim(self, setting: Setting) -> Claim:
         cid = self.rule_claims.get(setting.family, self.rule_claims["*"])
-        for claim in registry.get(self.rule_paper).claims:
-            if claim.id == cid:
-                return claim
+        claims = replication_claims(self.rule_paper)
+        if cid in claims:
+            return claims[cid]
         raise KeyError(f"{self.rule_paper}/claims.toml has no claim {cid!r} (atlas {self.id})")
 
 
