@@ -496,9 +496,9 @@ def power_note(claim: Claim, values: Sequence[float], verdict: str) -> str:
         need = resolvable_difference(sd, n)
         if gap < need:
             more = seeds_to_resolve(gap, sd)
-            hint = f"; ≈ {more} seeds would" if more else "; no feasible seed count would"
-            parts.append(f"underpowered at {who} spread: the paper's gap {gap:.3g} is below the "
-                         f"{need:.3g} that {n} seeds can resolve{hint}")
+            hint = f" (≈ {more} seeds would)" if more else " (no feasible seed count would)"
+            parts.append(f"underpowered at {who} spread: the paper's gap {gap:.3g} < the "
+                         f"{need:.3g} {n} seeds resolve{hint}")
         else:
             parts.append(f"{n} seeds resolve {need:.3g} at {who} spread (paper's gap {gap:.3g})")
     note = "; ".join(parts)

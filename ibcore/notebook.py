@@ -65,8 +65,25 @@ def verdict_from_dict(data: dict[str, Any], claim: Claim) -> Verdict:
     return Verdict(claim=claim, **values)
 
 
-def html_table(rows: Sequence[dict[str, Any]], css_for: dict[str, str] | None = None) -> str:
-    """A plain HTML table from dict rows; `css_for` maps a column to its cells' class prefix."""
+def page_row(row: dict[str, str]) -> dict[str, str]:
+    """A verdict-table row as a reader sees it: the statement (id small), the rule in words,
+    ours, the verdict, `expect` as a small regression marker, and the notes."""
+    same = row["verdict"] == row["expected"]
+    marker = ('<small title="the verdict recorded in claims.toml">as recorded</small>' if same
+              else f'<small><b>≠ recorded {html.escape(row["expected"])}</b></small>')
+    return {
+        "claim": f'{html.escape(row["statement"])}<br><small><code>{html.escape(row["claim"])}'
+                 "</code></small>",
+        "source": row["source"], "published": row["published"], "rule": row["rule"],
+        "ours: mean [95 % interval]": row["ours"], "seeds": row["seeds"],
+        "verdict": row["verdict"], "expect": marker, "notes": row["notes"],
+    }
+
+
+def html_table(rows: Sequence[dict[str, Any]], css_for: dict[str, str] | None = None,
+               raw: set[str] | None = None) -> str:
+    """A plain HTML table from dict rows; `css_for` maps a column to its cells' class prefix;
+    columns in `raw` hold HTML already escaped by the caller."""
     if not rows:
         return "<p><em>(empty)</em></p>"
     cols = list(rows[0])
@@ -75,7 +92,7 @@ def html_table(rows: Sequence[dict[str, Any]], css_for: dict[str, str] | None = 
     for row in rows:
         cells = []
         for c in cols:
-            value = html.escape(str(row[c]))
+            value = str(row[c]) if raw and c in raw else html.escape(str(row[c]))
             cls = f' class="{css_for[c]}{value}"' if css_for and c in css_for else ""
             cells.append(f"<td{cls}>{value}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -175,18 +192,27 @@ class Results:
         papers = [v for v in self._verdicts if v.claim.kind == "paper"]
         checks = [v for v in self._verdicts if v.claim.kind == "check"]
         summary = verdict_summary(papers)
-        # claims checked under this profile first, then the not-run ones (file order within each)
         def table(items: list[Verdict]) -> str:
-            ordered = sorted(items, key=lambda v: v.verdict == "not_run")
-            return html_table(verdict_rows(ordered), css_for={"verdict": "v-"})
+            """Decided claims in file order; the not-run ones folded into one group."""
+            ran = [v for v in items if v.verdict != "not_run"]
+            idle = [v for v in items if v.verdict == "not_run"]
+            out = html_table([page_row(r) for r in verdict_rows(ran)],
+                             css_for={"verdict": "v-"}, raw={"claim", "expect"}) if ran else ""
+            if idle:
+                rows = [{"claim": v.claim.statement, "id": v.claim.id, "why not run": v.note}
+                        for v in idle]
+                out += (f"<details><summary>{len(idle)} claim(s) not run under "
+                        f"<code>{html.escape(self.profile)}</code> (with the reason)</summary>"
+                        f"{html_table(rows)}</details>")
+            return out
 
         _display_html(
             f"<p><b>Profile:</b> <code>{html.escape(self.profile)}</code> — paper claims: "
             f"{summary}; {len(checks)} checks listed apart. “ours” is the claim's statistic: "
             "the mean over seeds and its 95 % interval (a Student t-interval; from 5 seeds on "
             "widened to contain the studentized-bootstrap interval, so skewed seeds are covered "
-            "too; the column “interval” names it per claim). One seed of a stochastic "
-            "experiment is never a verdict.</p>" + table(papers)
+            "too). One seed of a stochastic experiment is never a verdict; a deterministic "
+            "experiment is decided by its value.</p>" + table(papers)
             + (f"<h3>Checks (self-consistency, not published claims)</h3>{table(checks)}"
                if checks else "")
         )

@@ -104,9 +104,10 @@ def rule_in_words(claim: Claim) -> str:
             return f"≤ {hi:.4g}"
         return f"in [{lo:.4g}, {hi:.4g}]"
     if claim.rule in ("less_than", "greater_than"):
-        other = p["other"].split(":")[-1]
+        exp, _, metric = p["other"].rpartition(":")
+        other = f"{metric} of {exp}" if exp else metric
         sign, bound = ("<", -p["margin"]) if claim.rule == "less_than" else (">", p["margin"])
-        return f"{claim.metric} − {other} {sign} {bound:.4g}"
+        return f"{claim.metric} − {other} {sign} {bound + 0.0:.4g}"  # + 0.0: never "-0"
     if claim.rule == "monotone":
         return f"{p['direction']} (moves against it ≤ {p['slack']:.4g})"
     if claim.rule == "rise_then_fall":
@@ -142,19 +143,19 @@ def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
             ours = f"{v.mean:.4g} [{v.ci[0]:.4g}, {v.ci[1]:.4g}]"
         else:
             ours = f"{v.mean:.4g}"
-        notes = "; ".join(x for x in (v.note, v.power) if x)
+        notes = "; ".join(x for x in (effect_sizes(v), v.note, v.power) if x)
         rows.append({
             "claim": v.claim.id,
+            "statement": v.claim.statement,
             "kind": v.claim.kind,
             "source": v.claim.source,
             "published": format_number(v.claim.published),
             "rule": rule_in_words(v.claim),
             "ours": ours,
             "interval": v.interval,
-            "effect": effect_sizes(v),
             "seeds": str(len(v.values)),
             "verdict": v.verdict,
             "expected": v.expected,
-            "note": notes,
+            "notes": notes,
         })
     return rows
