@@ -515,7 +515,9 @@ def evaluate(
     `deterministic` names the experiments whose numbers do not depend on the seed.
     """
     if profile not in claim.profiles:
-        return Verdict(claim, profile, "not_run", note=f"not checked under '{profile}'")
+        where = " and ".join(f"'{p}'" for p in claim.profiles) or "no profile"
+        return Verdict(claim, profile, "not_run", note=claim.explanation(profile)
+                       or f"checked under {where} only (the published setup), not '{profile}'")
     own = runs.get(claim.experiment) or {}
     if not own:
         return Verdict(claim, profile, "not_run", note=f"experiment '{claim.experiment}' not run")

@@ -130,7 +130,8 @@ def test_missing_metric_names_claim_and_metric(tmp_path):
 
 def test_not_run_outside_profiles_and_without_runs(tmp_path):
     c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n")
-    assert evaluate(c, "paper", {"e": {0: {"m": 0.0}}}).verdict == "not_run"
+    outside = evaluate(c, "paper", {"e": {0: {"m": 0.0}}})
+    assert outside.verdict == "not_run" and "checked under 'quick' only" in outside.note
     assert evaluate(c, "quick", {}).verdict == "not_run"
     assert c.expected("paper") == "not_run" and c.expected("quick") == "reproduced"
 
@@ -291,3 +292,9 @@ def test_resolvable_difference_and_seeds_to_resolve():
     assert resolvable_difference(1.0, 4) == pytest.approx(stats.t.ppf(0.975, 3) / 2)
     n = seeds_to_resolve(0.5, 1.0)
     assert resolvable_difference(1.0, n) < 0.5 <= resolvable_difference(1.0, n - 1)
+
+
+def test_explain_gives_the_reason_a_claim_is_not_run_here(tmp_path):
+    c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n"
+                   "explain = { paper = 'needs CIFAR-10 and a GPU' }\n")
+    assert evaluate(c, "paper", {}).note == "needs CIFAR-10 and a GPU"
