@@ -48,6 +48,9 @@ table.ibrep td:last-child { min-width: 16em; }
   margin: 0.8em 0 1.2em; }
 .ibrep-answer { font-size: 1.05em; }
 .ibrep-nav { font-size: 0.85em; color: #555; margin: 0.6em 0; }
+.ibrep-toc { font-size: 0.9em; background: #fafafa; border: 1px solid #e3e3e3;
+  padding: 0.3em 1em; margin: 0.6em 0; }
+.ibrep-toc ul { margin: 0.2em 0; columns: 2; list-style: none; padding-left: 0.5em; }
 </style>"""
 
 
