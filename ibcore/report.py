@@ -30,7 +30,8 @@ KERNEL_NAME = "ibrep-python"
 # The one style sheet of every ibrep page: replication reports (handed to the nbconvert template
 # as `resources.ibrep_css`), the index and the atlas. Verdict colours live only here.
 STYLE = """<style type="text/css">
-body { max-width: 1100px; margin: 0 auto; padding: 0 1em 3em; }
+body { max-width: 1100px; margin: 0 auto; padding: 0 1em 3em;
+  font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
 table.ibrep { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1.5em; }
 table.ibrep th, table.ibrep td, .jp-RenderedHTMLCommon table.ibrep td,
 .jp-RenderedHTMLCommon table.ibrep th { border: 1px solid #ccc; padding: 4px 8px;
@@ -174,7 +175,9 @@ def render(
     return page_path
 
 
-def _index_rows(out_dir: Path, profile: str) -> list[str]:
+def _index_rows(out_dir: Path, profile: str) -> list[tuple[str, str]]:
+    """(question, table row) for every results file of `profile`; the question comes from the
+    replication's `[meta] question`, so the index groups papers by what they answer."""
     rows = []
     for path in sorted((out_dir / profile).glob("*.json")):
         try:
@@ -183,13 +186,28 @@ def _index_rows(out_dir: Path, profile: str) -> list[str]:
             continue
         counts = s["counts"]
         cells = "".join(f'<td class="v-{v}">{counts.get(v, 0)}</td>' for v in VERDICTS)
+        checks = s.get("checks") or {}
+        n_checks = sum(checks.values())
+        passed = f"{checks.get('reproduced', 0)} of {n_checks}" if n_checks else "—"
+        try:
+            question = registry.get(s["paper"]).config.meta.get("question", "Other papers")
+        except registry.UnknownReplication:
+            question = "Other papers"
         href = f"{profile}/{path.stem}.html"
-        rows.append(
+        rows.append((question,
             f'<tr><td><a href="{html.escape(href)}">{html.escape(s["paper"])}</a></td>'
             f"<td>{html.escape(s['title'])}<br><small>{html.escape(s.get('citation', ''))}"
-            f"</small></td>{cells}<td>{html.escape(str(s.get('generated', '')))}</td></tr>"
-        )
+            f"</small></td>{cells}<td>{passed}</td>"
+            f"<td>{html.escape(str(s.get('generated', '')))}</td></tr>"
+        ))
     return rows
+
+
+# Pages beside the replications that answer a question too (shown under it when present).
+SEE_ALSO = {"Does the estimator decide?": [
+    ("atlas.html", "the estimator-sensitivity atlas: every compression claim under 17 estimators"),
+    ("benchmarks_mi.html", "the estimator page: bias, error and time of each estimator"),
+]}
 
 
 def write_index(out_dir: Path) -> Path:
@@ -198,11 +216,20 @@ def write_index(out_dir: Path) -> Path:
     sections = []
     for profile in sorted(PROFILES, key=lambda p: -PROFILES.index(p)):  # paper, quick, smoke
         rows = _index_rows(out_dir, profile)
-        if rows:
-            sections.append(
-                f"<h2>Profile <code>{profile}</code></h2><table class=\"ibrep\"><tr>"
-                f"<th>replication</th><th>paper</th>{head}<th>generated</th></tr>"
-                f"{''.join(rows)}</table>")
+        if not rows:
+            continue
+        tables = []
+        for question in dict.fromkeys(q for q, _ in rows):  # first-seen order
+            body = "".join(r for q, r in rows if q == question)
+            also = "".join(f'<li><a href="{html.escape(name)}">{html.escape(text)}</a></li>'
+                           for name, text in SEE_ALSO.get(question, [])
+                           if (out_dir / name).is_file())
+            tables.append(
+                f"<h3>{html.escape(question)}</h3><div class=\"ibrep-scroll\"><table "
+                f'class="ibrep"><tr><th>replication</th><th>paper</th>{head}'
+                f"<th>checks passed</th><th>generated</th></tr>{body}</table></div>"
+                + (f"<p>See also:</p><ul>{also}</ul>" if also else ""))
+        sections.append(f"<h2>Profile <code>{profile}</code></h2>" + "".join(tables))
     extras = [p.name for p in sorted(out_dir.glob("*.html")) if p.name != "index.html"]
     extra_html = "".join(
         f'<li><a href="{html.escape(n)}">{html.escape(n)}</a></li>' for n in extras
@@ -211,9 +238,12 @@ def write_index(out_dir: Path) -> Path:
 <title>ibrep — reports</title>{STYLE}</head><body>
 <h1>ibrep — replication reports</h1>
 <p>Each page checks a paper's claims against the published numbers within a stated tolerance.
-Verdict counts per replication, for every profile that has results (profiles differ in size:
-<code>paper</code> is the paper's own scale, <code>quick</code> a reduced one, <code>smoke</code>
-a seconds-long test of the pipeline):</p>
+Verdict counts are of the <b>paper claims</b> (published statements); checks (self-consistency
+and construction checks) are counted apart. Papers are grouped by the question they answer.</p>
+<p class="ibrep-verdict"><b>Profiles differ in size.</b> <code>paper</code> is the paper's own
+scale as far as 2 CPU cores allow; <code>quick</code> is reduced (fewer epochs, seeds and data:
+each replication's README says what it shortened), so its verdicts speak of that scale only;
+<code>smoke</code> is a seconds-long test of the pipeline.</p>
 {''.join(sections) or '<p><em>No results yet.</em></p>'}
 {'<h2>Other pages</h2><ul>' + extra_html + '</ul>' if extras else ''}
 </body></html>
