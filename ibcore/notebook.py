@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import matplotlib
 import numpy as np
 
 from ibcore import bundle, registry, results_file
+from ibcore.claim_history import claim_dates
 from ibcore.claims import Claim, Verdict
 from ibcore.config import DEFAULT_PROFILE
 from ibcore.forest import decided, forest_plot
@@ -63,6 +65,32 @@ def verdict_from_dict(data: dict[str, Any], claim: Claim) -> Verdict:
     if isinstance(values.get("ci"), list):
         values["ci"] = tuple(values["ci"])
     return Verdict(claim=claim, **values)
+
+
+def downloads(paper: str, profile: str, records: list[dict[str, Any]]) -> str:
+    """Links that save the page's per-claim results as JSON and CSV (data: URIs, offline)."""
+    import base64
+    import csv
+    import io
+
+    cols = ["id", "kind", "verdict", "expected", "mean", "std", "n", "interval", "published",
+            "published_gap", "rule", "note", "power"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[*cols, "ci_low", "ci_high", "values", "seeds"],
+                            extrasaction="ignore")
+    writer.writeheader()
+    for r in records:
+        ci = r.get("ci") or [None, None]
+        writer.writerow({**r, "ci_low": ci[0], "ci_high": ci[1],
+                         "values": " ".join(f"{v:.6g}" for v in r.get("values", [])),
+                         "seeds": " ".join(str(s) for s in r.get("seeds", []))})
+    blobs = {"json": ("application/json", json.dumps(records, indent=1, default=str)),
+             "csv": ("text/csv", buf.getvalue())}
+    links = " · ".join(
+        f'<a download="{html.escape(paper)}-{html.escape(profile)}-claims.{ext}" '
+        f'href="data:{mime};base64,{base64.b64encode(text.encode()).decode()}">{ext.upper()}</a>'
+        for ext, (mime, text) in blobs.items())
+    return f"<p><small>Per-claim results of this page: {links}</small></p>"
 
 
 def page_row(row: dict[str, str]) -> dict[str, str]:
@@ -221,12 +249,26 @@ class Results:
 
             forest_plot(records, "Decided paper claims: how far each result is from its band")
             plt.show()
+        committed = claim_dates(self.replication.directory / "claims.toml",
+                                [v.claim.id for v in self._verdicts])
         statements = [
-            {"claim": v.claim.id, "statement": v.claim.statement, "tolerance: why": v.claim.why}
+            {"claim": v.claim.id, "statement": v.claim.statement, "tolerance: why": v.claim.why,
+             "claim first committed": committed[v.claim.id],
+             "runs finished": self.run_dates(v.claim.experiment)}
             for v in self._verdicts
         ]
-        _display_html("<details><summary>Claims in full</summary>"
-                      + html_table(statements) + "</details>")
+        _display_html(
+            "<details><summary>Claims in full: each tolerance with its reason, the date it was "
+            "first committed (from git) and the dates of the runs that decided it</summary>"
+            + html_table(statements) + "</details>" + downloads(self.paper, self.profile, records))
+
+    def run_dates(self, experiment: str) -> str:
+        """First and last `finished_at` date of an experiment's runs ('' when none ran)."""
+        days = sorted(p.get("finished_at", "")[:10] for p in
+                      self._collected.provenance.get(experiment, []) if p.get("finished_at"))
+        if not days:
+            return ""
+        return days[0] if days[0] == days[-1] else f"{days[0]} … {days[-1]}"
 
     def deviations(self) -> None:
         """The '## Deviations' section of the replication's README, verbatim."""
