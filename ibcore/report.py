@@ -89,7 +89,10 @@ def execute_notebook(source: Path, setup: str = "", timeout: int = 1200):
 
     nb = jupytext.read(source)
     # A hidden first cell: tqdm's notebook bars need ipywidgets, which reports do not use.
-    quiet = 'import warnings\nwarnings.filterwarnings("ignore", message="IProgress not found")'
+    quiet = ('import warnings\nwarnings.filterwarnings("ignore", message="IProgress not found")\n'
+             # figures at twice the pixel density, shown at the same size
+             "from matplotlib_inline.backend_inline import set_matplotlib_formats\n"
+             'set_matplotlib_formats("retina")')
     nb.cells.insert(0, nbformat.v4.new_code_cell(quiet + "\n" + setup))
     with tempfile.TemporaryDirectory() as spec_dir:
         client = NotebookClient(
@@ -100,7 +103,27 @@ def execute_notebook(source: Path, setup: str = "", timeout: int = 1200):
             client.execute()
         except (CellExecutionError, CellTimeoutError) as exc:
             raise ReportError(f"{source}: a cell failed:\n{str(exc)[-2500:]}") from None
+    describe_figures(nb)
     return nb
+
+
+def describe_figures(nb) -> None:
+    """Give every figure an alt text: the section it belongs to and its number there.
+
+    A reader with a screen reader then hears which figure of which section this is; the
+    figure's content is described by the text around it in the report."""
+    section, count = "the report", 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heads = [ln.lstrip("#").strip() for ln in cell.source.splitlines()
+                     if ln.startswith("#")]
+            if heads:
+                section, count = heads[-1], 0
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                count += 1
+                output.setdefault("metadata", {})["alt"] = f"Figure {count} of “{section}”"
 
 
 def nav_line(index_href: str) -> str:
