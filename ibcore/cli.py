@@ -59,7 +59,8 @@ def _run(paper: str, args) -> int:
     from ibcore.runner import plan
     from ibcore.sweep import run_sweep
 
-    specs = plan(paper, args.profile, args.seeds, getattr(args, "experiments", None))
+    specs = plan(paper, args.profile, args.seeds, getattr(args, "experiments", None),
+                 device=args.device)
     outcomes = run_sweep(specs, executor=args.executor, jobs=args.jobs,
                          show_progress=_show_progress(args), address=args.address,
                          log=lambda m: print(m, file=sys.stderr), device=args.device)

@@ -43,7 +43,7 @@ def run_on_ray(
     on_done: Callable[[Outcome], None],
     jobs: int = 2,
     address: str | None = None,
-    device: str = "cpu",
+    device: str | None = None,
 ) -> None:
     """Execute `specs` as Ray tasks on the cluster at `address`, or a local one of `jobs` CPUs."""
     ray = _ray()

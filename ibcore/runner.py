@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from threadpoolctl import threadpool_limits
 
 from ibcore import registry
 from ibcore.context import RunContext
@@ -37,8 +38,11 @@ def plan(
     profile: str,
     seeds: tuple[int, ...] | None = None,
     experiments: list[str] | None = None,
+    device: str = "cpu",
 ) -> list[RunSpec]:
-    """All runs a profile asks for (skipped experiments excluded), in a stable order."""
+    """All runs a profile asks for (skipped experiments excluded), in a stable order.
+
+    `device` is part of each spec (and of its key when it is not "cpu")."""
     rep = registry.get(paper)
     resolved = rep.config.resolve(profile)
     if experiments:
@@ -53,7 +57,7 @@ def plan(
         if exp.skip or (experiments and name not in experiments):
             continue
         for seed in seeds if seeds is not None else exp.seeds:
-            specs.append(RunSpec(rep.name, name, profile, exp.params, seed, code))
+            specs.append(RunSpec(rep.name, name, profile, exp.params, seed, code, device))
     return specs
 
 
@@ -123,9 +127,19 @@ class Outcome:
 def execute(
     spec: RunSpec, store_home: str | None = None, executor: str = "serial",
     show_progress: bool | None = None,
-    device: str = "cpu",
+    device: str | None = None,
 ) -> Outcome:
-    """Run one spec unless the store already has it finished; never raises for a run's error."""
+    """Run one spec unless the store already has it finished; never raises for a run's error.
+
+    The run uses `spec.device`; a `device` argument that disagrees with it is an error, because
+    the result would be stored under the other device's key. BLAS (numpy's and scipy's) is
+    pinned to the same number of threads as torch for the whole run, so that runs executed in
+    parallel do not oversubscribe the cores and float64 reductions do not depend on the pool.
+    """
+    if device is not None and device != spec.device:
+        raise ValueError(f"{spec.label}: planned for device {spec.device!r}, asked to run on "
+                         f"{device!r}; plan with device={device!r}")
+    device = spec.device
     store = RunStore(Path(store_home) if store_home else None)
     if store.is_done(spec):
         return Outcome(spec, "reused")
@@ -136,7 +150,8 @@ def execute(
     start = time.perf_counter()
     try:
         fn = registry.get(spec.paper).experiments()[spec.experiment]
-        metrics = fn(dict(spec.params), ctx)
+        with threadpool_limits(limits=torch_threads()):
+            metrics = fn(dict(spec.params), ctx)
         if not isinstance(metrics, dict):
             raise TypeError(f"experiment returned {type(metrics).__name__}, expected a dict")
         wall = time.perf_counter() - start

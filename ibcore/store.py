@@ -133,9 +133,13 @@ class RunSpec:
     params: dict[str, Any]
     seed: int
     code: str
+    device: str = "cpu"
 
     def identity(self) -> dict[str, Any]:
-        return {
+        """What the run key hashes. The device joins it only when it is not the CPU, so that a
+        CUDA run (whose rounding differs) never reuses a CPU result, while every CPU key stays
+        as it was before devices existed."""
+        ident = {
             "paper": self.paper,
             "experiment": self.experiment,
             "profile": self.profile,
@@ -144,6 +148,9 @@ class RunSpec:
             "code": self.code,
             "ibcore_version": ibcore.__version__,
         }
+        if self.device != "cpu":
+            ident["device"] = self.device
+        return ident
 
     @property
     def key(self) -> str:

@@ -81,11 +81,12 @@ def run_sweep(
     show_progress: bool | None = None,
     address: str | None = None,
     log: Callable[[str], None] = print,
-    device: str = "cpu",
+    device: str | None = None,
 ) -> list[Outcome]:
     """Execute every spec not already done; returns one Outcome per spec (any order).
 
-    `device` reaches each run's `RunContext` (and its provenance).
+    `device` (None: each spec's own) reaches each run's `RunContext` (and its provenance); it
+    must match the device the specs were planned for.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose from {EXECUTORS}")

@@ -17,6 +17,7 @@ Every operation is element-wise, so model k's update does not depend on the othe
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 
 import torch
@@ -34,7 +35,7 @@ def per_model(value: HyperParam, m: int, ref: torch.Tensor) -> torch.Tensor:
     return t.reshape(m, 1, 1).clone()
 
 
-class StackedOptimizer:
+class StackedOptimizer(abc.ABC):
     """Base: holds the stacked parameters (first dim = model) and per-model lr / weight decay."""
 
     def __init__(
@@ -64,8 +65,9 @@ class StackedOptimizer:
         for i, p in enumerate(self.params):
             self._update(i, p, self._grad(p))
 
+    @abc.abstractmethod
     def _update(self, i: int, p: torch.Tensor, g: torch.Tensor) -> None:
-        raise NotImplementedError
+        """Apply one step to parameter `i` (`p`) with gradient `g` (decay already added)."""
 
 
 class StackedSGD(StackedOptimizer):

@@ -4,11 +4,6 @@ Several names share one function and differ only in config.toml, so that each is
 run over seeds on its own.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from threadpoolctl import threadpool_limits
-
 from replications.saxe2018 import (
     advani_saxe,
     linear_experiments,
@@ -17,19 +12,8 @@ from replications.saxe2018 import (
     three_neuron,
 )
 
-
-def single_threaded(fn: Callable) -> Callable:
-    """Pin numpy's BLAS to one thread, as the runner pins torch: seeds run in parallel."""
-
-    @wraps(fn)
-    def wrapper(cfg: dict, ctx: object) -> dict:
-        with threadpool_limits(limits=1):
-            return fn(cfg, ctx)
-
-    return wrapper
-
-
-_RUNS = {
+# BLAS threads are pinned by the runner for every run (ibcore.runner.execute).
+EXPERIMENTS = {
     "three_neuron": three_neuron.run,
     "szt_tanh": szt_experiment.run,
     "szt_relu": szt_experiment.run,
@@ -49,5 +33,3 @@ _RUNS = {
     "mnist_tanh": mnist_experiment.run,
     "mnist_relu": mnist_experiment.run,
 }
-
-EXPERIMENTS = {name: single_threaded(fn) for name, fn in _RUNS.items()}
