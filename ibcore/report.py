@@ -107,11 +107,26 @@ def execute_notebook(source: Path, setup: str = "", timeout: int = 1200):
     return nb
 
 
-def describe_figures(nb) -> None:
-    """Give every figure an alt text: the section it belongs to and its number there.
+def show_figure(fig, alt: str) -> None:
+    """Show a matplotlib figure in a report cell with `alt` as its alt text, then close it.
 
-    A reader with a screen reader then hears which figure of which section this is; the
-    figure's content is described by the text around it in the report."""
+    `alt` should say what the figure shows ("tanh network: I(X;T) rises, then falls after
+    epoch ~300 in the last layers"), for a reader who cannot see it. Figures shown any other
+    way get a structural alt text from `describe_figures`.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig, metadata={"alt": " ".join(alt.split())})
+    plt.close(fig)
+
+
+def describe_figures(nb) -> None:
+    """Give every figure an alt text: its own (from `show_figure`), after the section it belongs
+    to and its number there.
+
+    A reader with a screen reader then hears which figure of which section this is and, where
+    the replication wrote one, what it shows."""
     section, count = "the report", 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -123,7 +138,10 @@ def describe_figures(nb) -> None:
         for output in cell.get("outputs", []):
             if "image/png" in output.get("data", {}):
                 count += 1
-                output.setdefault("metadata", {})["alt"] = f"Figure {count} of “{section}”"
+                meta = output.setdefault("metadata", {})
+                where = f"Figure {count} of “{section}”"
+                own = meta.get("alt", "")
+                meta["alt"] = f"{where}: {own}" if own and not own.startswith("Figure ") else where
 
 
 def nav_line(index_href: str) -> str:

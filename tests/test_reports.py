@@ -100,3 +100,22 @@ def test_check_prints_verdicts_and_writes_no_results_file(toy):
     assert main(["check", "toy", "--profile", "smoke", "--jobs", "1", "--quiet"]) == 0
     assert not reports().exists()  # only `ibrep report` writes reports/<profile>/<paper>.json
     assert not list(Path(os.environ["IBREP_HOME"]).rglob("verdicts-*.json"))
+
+
+def test_show_figure_alt_text_reaches_the_output_after_its_section():
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ibcore.report import describe_figures
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Planes"), nbformat.v4.new_code_cell(
+        "import matplotlib\nmatplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\nfrom ibcore.report import show_figure\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2]); show_figure(fig, 'a rising\\n line')\n"
+        "fig, ax = plt.subplots(); ax.plot([2, 1]); plt.show()")]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    describe_figures(nb)
+    alts = [o["metadata"]["alt"] for o in nb.cells[1]["outputs"]
+            if "image/png" in o.get("data", {})]
+    assert alts == ["Figure 1 of “Planes”: a rising line", "Figure 2 of “Planes”"]
