@@ -141,8 +141,9 @@ RULES: dict[str, Rule] = {
 _FIELDS = {"id", "statement", "source", "experiment", "metric", "published", "rule", "why",
            "profiles", "expect", "kind"}
 # Optional fields any claim may carry: the paper's effect size and spread (for effect-size and
-# power notes), and the condition under which its statistic is censored.
-_OPTIONAL = {"published_gap", "published_sd", "censored", "explain"}
+# power notes), the condition under which its statistic is censored, the one-line explanation
+# of a verdict that did not reproduce, and the unit of the published value and of ours.
+_OPTIONAL = {"published_gap", "published_sd", "censored", "explain", "unit"}
 _CENSOR_BOUNDS = ("below", "above")
 
 
@@ -197,6 +198,7 @@ class Claim:
     published_sd: float | None = None
     censored: Censoring | None = None
     explain: dict[str, str] = field(default_factory=dict)  # profile → why it did not reproduce
+    unit: str = ""  # of `published` and of the statistic ("bits", "% error", "nats/sample")
     origin: str = ""
 
     def expected(self, profile: str) -> str:
@@ -251,6 +253,9 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
     explain = {p: explain for p in profiles} if isinstance(explain, str) else explain
     if not isinstance(explain, dict) or not all(isinstance(v, str) for v in explain.values()):
         raise ConfigError(f"{where}: field 'explain' must be a string or a table profile → string")
+    unit = raw.get("unit", "")
+    if not isinstance(unit, str):
+        raise ConfigError(f"{where}: field 'unit' must be a string, e.g. \"bits\"")
     if config is not None:
         if raw["experiment"] not in config.experiments:
             raise ConfigError(f"{where}: unknown experiment {raw['experiment']!r}")
@@ -262,7 +267,7 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
         id=cid, statement=raw["statement"], source=raw["source"], experiment=raw["experiment"],
         metric=raw["metric"], published=raw["published"], rule=raw["rule"], params=params,
         why=raw["why"], profiles=tuple(profiles), expect=dict(expect), kind=raw["kind"],
-        censored=censored, explain=dict(explain), origin=str(path), **numbers,
+        censored=censored, explain=dict(explain), unit=unit, origin=str(path), **numbers,
     )
     try:
         claim.pass_interval()
@@ -449,7 +454,7 @@ class Verdict:
             "seeds": self.seeds, "mean": self.mean, "std": self.std,
             "ci": list(self.ci) if self.ci else None, "interval": self.interval,
             "n": len(self.values), "deterministic": self.deterministic, "note": self.note,
-            "power": self.power, "explain": c.explanation(self.profile),
+            "power": self.power, "explain": c.explanation(self.profile), "unit": c.unit,
         }
 
 
