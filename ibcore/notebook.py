@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
 
 from ibcore import bundle, registry, results_file
@@ -31,12 +30,13 @@ from ibcore.claim_history import claim_dates
 from ibcore.claims import Claim, Verdict
 from ibcore.config import DEFAULT_PROFILE
 from ibcore.forest import decided, forest_plot
+from ibcore.plots import use_theme
 from ibcore.report import reports_dir
 from ibcore.results import Collected, collect, verdict_rows, verdict_summary
 from ibcore.store import RunStore
 from ibcore.verdict_text import verdict_paragraph
 
-matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
+use_theme()  # one look for every page's figures
 
 _BOUND: list[Path] = []  # the results file `ibrep report` is rendering, set by its hidden cell
 
