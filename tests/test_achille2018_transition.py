@@ -1,4 +1,4 @@
-"""The phase-transition summary and the weight-IB training loop of achille2018."""
+"""The phase-transition summary and the stacked weight-IB training of achille2018."""
 
 import math
 
@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from ibcore.nn.bayes import BayesMLP
-from replications.achille2018 import transition, weight_ib
+from ibcore.context import RunContext
+from replications.achille2018 import data, transition
+from replications.achille2018.fit import evaluate, fit_ensemble
+from replications.achille2018.pac_bound import linear_bound
 
 BETAS = [0.01, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2]
 
@@ -33,16 +35,9 @@ def test_gradual_decline_is_wide_and_a_missing_crossing_is_clamped():
         transition.summarise([1.0, 0.5], [0.0, 0.9])
 
 
-def _fit(beta: float, seed: int = 0) -> tuple[float, float]:
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.rand(30, 8, generator=gen)
-    y = torch.randint(0, 10, (30,), generator=gen)
-    torch.manual_seed(seed)
-    model = BayesMLP([8, 32, 10], layer="loguniform", init_log_alpha=-6.0)
-    weight_ib.train(
-        model, x, y, beta, gen, lr=0.02, noise_lr=0.1, max_steps=250, min_steps=100, window=50
-    )
-    return weight_ib.sampled_error(model, x, y, draws=4), model.kl().item() / len(x)
+CFG = {"hidden": [32], "noise": "lognormal", "weight_draws": 2, "init_log_alpha": -6.0,
+       "log_alpha_max": 8.0, "lr": 0.02, "noise_lr": 0.2, "batch_size": 0, "max_steps": 300,
+       "min_steps": 100, "window": 50, "tol": 0.01}
 
 
 @pytest.fixture
@@ -54,10 +49,34 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-def test_small_beta_memorises_random_labels_and_large_beta_does_not(one_thread):
-    err_small, kl_small = _fit(0.01)
-    err_large, kl_large = _fit(10.0)
-    assert err_small < 0.15
-    assert err_large > 0.6
-    # memorising costs information: more than ln 10 nats per label at small β, ~none at large
-    assert kl_small > math.log(10) > kl_large
+@pytest.mark.parametrize("noise", ["lognormal", "gaussian"])
+def test_small_beta_memorises_random_labels_and_large_beta_does_not(one_thread, noise):
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(30, 8, generator=gen)
+    y = torch.randint(0, 10, (30,), generator=gen)
+    model, conv = fit_ensemble({**CFG, "noise": noise}, RunContext(seed=0), x, y, [0.01, 10.0], 0)
+    ev = evaluate(model, x, y, len(x), draws=4)
+    assert ev["train_error"][0] < 0.15 < 0.6 < ev["train_error"][1]
+    # memorising costs information: more than ln 10 nats per label at small β, less at large
+    assert ev["kl_per_sample"][0] > math.log(10) > ev["kl_per_sample"][1]
+    assert all(s <= CFG["max_steps"] for s in conv["steps"])
+
+
+def test_corrupted_labels_are_nested_and_exact():
+    y = torch.arange(40) % 10
+    out = data.corrupted_labels(np.random.default_rng(0), y, [0.0, 0.25, 0.5, 1.0])
+    assert torch.equal(out[0], y)
+    changed = [set(torch.nonzero(row != y).flatten().tolist()) for row in out]
+    assert changed[1] <= changed[2] <= changed[3]
+    # a corrupted sample keeps the same random label at every level
+    for i in changed[1]:
+        assert out[1][i] == out[2][i] == out[3][i]
+    assert len(changed[3]) <= 40 and len(changed[1]) <= 10
+
+
+def test_linear_bound_matches_its_formula_and_needs_lambda_above_half():
+    got = linear_bound(0.1, 50.0, 1000, 0.025, 1.0)
+    assert got == pytest.approx(2 * (0.1 + (50.0 + math.log(40)) / 1000))
+    assert linear_bound(0.6, 0.0, 10, 0.5, 1.0) == 1.0
+    with pytest.raises(ValueError):
+        linear_bound(0.1, 1.0, 10, 0.1, 0.5)

@@ -1,7 +1,9 @@
 """MNIST subsets for the weight-information experiments: pooled pixels, real or random labels.
 
 Achille & Soatto (JMLR 2018, §7.1) use CIFAR-10 with an All-CNN; on a shared 2-core CPU we use
-MNIST with 2×2 average pooling (14×14 = 196 inputs) so that one β point trains in seconds.
+MNIST, average-pooled by the config's `pool` factor: 4×4 pooling gives 7×7 = 49 inputs (the
+quick profile's weight-information experiments), 2×2 gives 14×14 = 196 (the Fisher
+experiment and the paper profile), 1 the full 28×28.
 """
 
 from __future__ import annotations
@@ -65,3 +67,23 @@ def subset(
         test_x=torch.from_numpy(pool(data.test_x[:n_test], pool_factor)),
         test_y=torch.from_numpy(test_y.astype(np.int64)),
     )
+
+
+def corrupted_labels(
+    rng: np.random.Generator, y: torch.Tensor, fractions: list[float]
+) -> torch.Tensor:
+    """One label vector per corruption fraction p: a fraction p of the samples (⌊pN⌉ of them)
+    get a uniform random label (Zhang et al. 2017; Achille & Soatto Fig. 2 right). The sets are
+    nested (the samples corrupted at p are among those at any larger p) and a corrupted sample
+    has the same random label at every level, so the levels differ only by how many. (L, N).
+    """
+    n = len(y)
+    order = rng.permutation(n)
+    random = torch.from_numpy(rng.integers(0, N_CLASSES, size=n).astype(np.int64))
+    out = []
+    for p in fractions:
+        yy = y.clone()
+        idx = torch.from_numpy(order[: round(p * n)])
+        yy[idx] = random[idx]
+        out.append(yy)
+    return torch.stack(out)

@@ -4,8 +4,8 @@ from replications.achille2018 import fisher_dynamics, label_information, pac_bou
 
 EXPERIMENTS = {
     "random_labels": random_labels.run,
-    "label_information": label_information.run_labels,
-    "dataset_size": label_information.run_sizes,
+    "random_labels_gaussian": random_labels.run,
+    "label_information": label_information.run,
     "pac_bayes": pac_bound.run,
     "fisher": fisher_dynamics.run,
 }

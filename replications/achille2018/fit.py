@@ -1,50 +1,95 @@
-"""One training of a Bayesian MLP with the weight IB Lagrangian, summarised as metrics."""
+"""Train a stack of noisy-weight MLPs with the weight IB Lagrangian, one model per β (or label
+set), as ONE ensemble of `ibcore.train.fit_stacked` (Achille & Soatto, JMLR 2018, eq. 6, §4).
+
+    L(q) = H_{p,q}(D | w) + β · KL(q(w | D) ‖ p(w)),   per sample: mean CE + β · KL / N.
+
+Model k of the stack has its own β_k (and, with `subsets`, its own labels on shared images),
+its own initialisation (seed stream `(1, stream, k)`) and shares the run's noise generator.
+Adam; the noise parameters move `noise_lr / lr` times faster than the means
+(`ibcore.train.noisy_weights`).
+
+Convergence criterion (the paper states none): every `window` steps the objective of each model
+is averaged over the window; a model has converged when two consecutive window means differ by
+less than `tol` (relative), after at least `min_steps`; it is then frozen in the results (its
+snapshot). Training stops when every model has converged, or at `max_steps`; `converged` per
+model records which met the criterion.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import torch
 
 from ibcore.context import RunContext
-from ibcore.nn.bayes import BayesMLP
-from replications.achille2018 import data, weight_ib
+from ibcore.train import Schedule, StackedMLP, fit_stacked
+from ibcore.train.noisy_weights import (
+    Converged,
+    Convergence,
+    StackedNoisyMLP,
+    sampled_error,
+)
 
-# Settings every weight-information experiment shares; `cfg` keys of the same names override.
-TRAIN_KEYS = ("lr", "noise_lr", "batch_size", "max_steps", "min_steps", "window", "tol")
 
-
-def build(cfg: dict, n_in: int, n_out: int, generator_seed: int) -> BayesMLP:
-    """The network of `cfg` (`hidden` widths, `prior` "loguniform" or "gaussian")."""
-    torch.manual_seed(generator_seed)  # initialisation depends on the run's seed and the point
-    kw = (
-        {"init_log_alpha": cfg["init_log_alpha"], "log_alpha_max": cfg["log_alpha_max"]}
-        if cfg["prior"] == "loguniform"
-        else {"prior_sigma": cfg["prior_sigma"], "init_log_sigma": cfg["init_log_sigma"]}
+def build(
+    cfg: dict, widths: list[int], seeds: Sequence[int], gen: torch.Generator
+) -> StackedNoisyMLP:
+    """The stack of `cfg` (`noise`: "lognormal", "gaussian" or "mean_field")."""
+    base = StackedMLP.torch_default(widths, "relu", list(seeds), layout="batch")
+    mean_field = cfg["noise"] == "mean_field"
+    return StackedNoisyMLP(
+        base,
+        cfg["noise"],
+        cfg["init_log_sigma"] if mean_field else cfg["init_log_alpha"],
+        noise_scale=cfg["noise_lr"] / cfg["lr"],
+        log_alpha_max=cfg.get("log_alpha_max", 8.0),
+        prior_sigma=cfg.get("prior_sigma", 0.1),
+        draws=cfg.get("weight_draws", 1),
+        generator=gen,
     )
-    return BayesMLP([n_in, *cfg["hidden"], n_out], layer=cfg["prior"], act="relu", **kw)
 
 
-def fit_point(
-    cfg: dict, ctx: RunContext, beta: float, labels: str, n_train: int, stream: int
-) -> dict:
-    """Train at one β on a fresh subset (same subset for every `stream` of a run)."""
-    split = data.subset(ctx.numpy_rng(0, n_train), n_train, labels, cfg["pool"])
-    seed = int(ctx.torch_generator(1, stream).initial_seed())
-    model = build(cfg, split.x.shape[1], data.N_CLASSES, seed)
-    result = weight_ib.train(
-        model,
-        split.x,
-        split.y,
-        beta,
-        ctx.torch_generator(2, stream),
-        **{k: cfg[k] for k in TRAIN_KEYS},
+def fit_ensemble(
+    cfg: dict,
+    ctx: RunContext,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    betas: Sequence[float],
+    stream: int,
+    n_out: int = 10,
+    subsets: torch.Tensor | None = None,
+) -> tuple[StackedNoisyMLP, dict[str, list]]:
+    """Train one model per β on (x, y) (or on `subsets` rows) until all converge or the cap."""
+    m = len(betas)
+    n = x.shape[0] if subsets is None else subsets.shape[1]
+    seeds = [int(ctx.torch_generator(1, stream, k).initial_seed()) for k in range(m)]
+    model = build(cfg, [x.shape[1], *cfg["hidden"], n_out], seeds, ctx.torch_generator(3, stream))
+    conv = Convergence(model, betas, n, cfg["window"], cfg["tol"], cfg["min_steps"])
+    batch = cfg["batch_size"] if 0 < cfg["batch_size"] < n else n
+    steps_per_epoch = -(-n // batch)
+    schedule = Schedule(
+        n_epochs=-(-cfg["max_steps"] // steps_per_epoch),
+        batch_size=cfg["batch_size"],
+        optimizer="adam",
+        lr=cfg["lr"],
     )
-    kl = model.kl().item()
+    gens = [ctx.torch_generator(2, stream, k) for k in range(m)]
+    try:
+        fit_stacked(model, x, y, schedule, gens, subsets=subsets, extra_loss=conv)
+    except Converged:
+        pass
+    conv.restore()
+    return model, conv.summary()
+
+
+def evaluate(
+    model: StackedNoisyMLP, x: torch.Tensor, y: torch.Tensor, n: int, draws: int
+) -> dict[str, list[float]]:
+    """Per model: training error of the stochastic network, KL (nats) and KL / n."""
+    with torch.no_grad():
+        kl = model.kl().tolist()
     return {
-        "beta": beta,
-        "train_error": weight_ib.sampled_error(model, split.x, split.y, cfg["eval_draws"]),
+        "train_error": sampled_error(model, x, y, draws).tolist(),
         "kl": kl,
-        "kl_per_sample": kl / n_train,
-        "steps": result.steps,
-        "converged": int(result.converged),
-        "final_rel_change": result.final_rel_change,
+        "kl_per_sample": [k / n for k in kl],
     }

@@ -1,4 +1,4 @@
-"""Summarise an error-vs-β curve as a phase transition (issue 5, experiment 1).
+"""Summarise an error-vs-β curve as a phase transition (Achille & Soatto, JMLR 2018, §7.1).
 
 All interpolation is linear in log β, between neighbouring grid points.
 
