@@ -36,7 +36,7 @@ figures.random_labels(R)
 # %% [markdown]
 # ### The Gaussian-noise arm
 #
-# The same sweep (N = 1,000 only, fewer seeds, no claims) with the noise model of our earlier
+# The same sweep (N = 500 only, fewer seeds, no claims) with the noise model of our earlier
 # version: ε ~ N(1, α), KL by Molchanov et al.'s approximation. Its KL has a different
 # constant, so only the shape of the curves compares.
 
