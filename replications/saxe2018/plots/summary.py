@@ -42,7 +42,7 @@ def _count(vs: list[Any]) -> str:
 def answer(R: Any) -> None:
     """Two or three sentences: what the measured verdicts say about the paper's question, then
     one line per paper claim that did not reproduce with the replication's reason."""
-    verdicts = {v.claim.id: v for v in R.verdict_list()}
+    verdicts = {v.claim.id: v for v in R.verdict_list}
     paper = [v for v in verdicts.values() if v.claim.kind == "paper"]
     lines = [f"Of {len(paper)} claims of the paper checked in the {R.profile} profile: "
              f"{_count(paper)}."]
