@@ -125,8 +125,9 @@ def kde_indices(cfg: dict, train_idx: np.ndarray, n: int, rng: np.random.Generat
 
 
 def record_metrics(cfg: dict, rec: TrainingRecord, y: np.ndarray, train_idx: np.ndarray,
-                   rng: np.random.Generator) -> dict:
-    """Errors, losses, weight norms, each requested information plane and the gradient SNR."""
+                   rng: np.random.Generator) -> tuple[dict, np.ndarray]:
+    """Errors, losses, weight norms, each requested information plane and the gradient SNR;
+    and the indices of the inputs the KDE plane was computed on."""
     metrics: dict = {
         "epochs": rec.epochs,
         "train_error": rec.train_error,
@@ -137,27 +138,29 @@ def record_metrics(cfg: dict, rec: TrainingRecord, y: np.ndarray, train_idx: np.
         "acc_gap": rec.test_error[-1] - rec.train_error[-1],
         "weight_norm": np.array(rec.weight_norm).T.tolist(),
     }
+    kde_idx = kde_indices(cfg, train_idx, len(y), rng)
     for name in cfg["estimators"]:
-        sub = kde_indices(cfg, train_idx, len(y), rng) if name == "kde" else np.arange(len(y))
+        sub = kde_idx if name == "kde" else np.arange(len(y))
         acts = [[a[sub] for a in ep] for ep in rec.acts]
         plane = information_plane(acts, y[sub], estimator(name, cfg))
         metrics[name] = plane_metrics(plane, n_samples=len(sub), epochs=rec.epochs)
         metrics[name]["n_samples"] = len(sub)
     if rec.snr:
         metrics["gradient"] = snr_metrics(rec)
-    return metrics
+    return metrics, kde_idx
 
 
 def run(cfg: dict, ctx: RunContext) -> dict:
     """One seed: train, compute each requested information plane, store activations."""
     rec, y, train_idx = train_szt(cfg, ctx)
-    metrics = record_metrics(cfg, rec, y, train_idx, ctx.numpy_rng(3))
+    metrics, kde_idx = record_metrics(cfg, rec, y, train_idx, ctx.numpy_rng(3))
     # activations exactly as the estimators above saw them (float32), so the estimator atlas
     # re-estimates the very numbers of this run without retraining
     ctx.save_arrays(
         epochs=np.array(rec.epochs),
         labels=y,
         train_idx=train_idx,
+        kde_idx=kde_idx,  # the inputs the KDE plane was computed on
         **{
             f"act_layer{i + 1}": np.stack([ep[i] for ep in rec.acts]).astype(np.float32)
             for i in range(len(rec.acts[0]))
@@ -195,7 +198,7 @@ def run_gd(cfg: dict, ctx: RunContext) -> dict:
     out: dict = {"updates": [e * per_epoch for e in logged], "steps_per_epoch": per_epoch}
     for arm, arm_cfg in arms.items():
         rec, y, train_idx = train_szt(arm_cfg, ctx)
-        out[arm] = record_metrics(arm_cfg, rec, y, train_idx, ctx.numpy_rng(3))
+        out[arm] = record_metrics(arm_cfg, rec, y, train_idx, ctx.numpy_rng(3))[0]
     for est in cfg["estimators"]:
         out[f"{est}_plane_distance"] = plane_distance(out["sgd"][est], out["bgd"][est])
     out["final_loss_ratio"] = out["bgd"]["train_loss"][-1] / out["sgd"]["train_loss"][-1]
