@@ -133,6 +133,14 @@ figures.advani_saxe(R)
 # %%
 figures.gd_losses(R, ["gd_tanh", "gd_relu"])
 
+# %% [markdown]
+# Matched steps are not matched progress: full-batch GD fits faster per step. The same runs
+# against their training loss instead (no claim reads this view; it shows whether the two arms
+# trace similar curves once compared at equal loss).
+
+# %%
+figures.gd_by_loss(R, ["gd_tanh", "gd_relu"])
+
 # %%
 figures.info_planes(R, [("gd_tanh", "binning", "sgd"), ("gd_tanh", "binning", "bgd"),
                         ("gd_relu", "binning", "sgd"), ("gd_relu", "binning", "bgd")])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import NullFormatter
 
 from ibcore.notebook import Results
 from ibcore.report import show_figure
@@ -346,3 +347,35 @@ def advani_saxe(R: Any) -> None:
     show_figure(fig, alt="Learning curves E_g(t) of a one-layer linear student for each load "
                 "alpha: closed form (lines) and simulation (dots) overlap; at alpha = 1 both grow "
                 "without bound.")
+
+
+def gd_by_loss(R: Any, experiments: list[str], layers: tuple[str, ...] = ("layer4", "layer5"),
+               est: str = "binning") -> None:
+    """§4 at matched training loss: I(X;T) of the layers nearest the output against the
+    training loss, minibatch SGD and full-batch GD of the same seeds (mean over seeds at each
+    logged step; read right to left as training proceeds). No claim reads this figure."""
+    present = [e for e in experiments if R.metrics(e)]
+    if not present:
+        return
+    fig, axes = plt.subplots(1, len(present), figsize=(5.0 * len(present), 3.8), squeeze=False,
+                             layout="constrained")
+    alts = []
+    for ax, exp in zip(axes.flat, present):
+        runs = R.metrics(exp)
+        for arm, ls, lab in (("sgd", "-", "minibatch SGD"), ("bgd", "--", "full-batch GD")):
+            loss = Results.seed_mean(runs, arm, "train_loss")
+            for i, layer in enumerate(layers):
+                ixt = Results.seed_mean(runs, arm, est, "ixt", layer)
+                ax.plot(loss, ixt, ls=ls, color=f"C{i}",
+                        label=f"{layer.replace('layer', 'T')}, {lab}")
+            alts.append(f"{title(exp)} {lab}: loss down to {loss[-1]:.3g}")
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short range
+        ax.invert_xaxis()
+        ax.set_xlabel("training loss (training proceeds to the right)")
+        ax.set_ylabel("I(X;T) [bits]")
+        ax.set_title(f"{title(exp)}: {ESTIMATORS.get(est, est)} at matched loss", fontsize=10)
+        ax.legend(fontsize=7)
+    show_figure(fig, alt="I(X;T) of layers 4 and 5 against the training loss for minibatch SGD "
+                "(solid) and full-batch GD (dashed), so the arms can be compared at equal loss. "
+                + "; ".join(alts) + ".")
