@@ -532,7 +532,8 @@ def evaluate(
                        or f"checked under {where} only (the published setup), not '{profile}'")
     own = runs.get(claim.experiment) or {}
     if not own:
-        return Verdict(claim, profile, "not_run", note=f"experiment '{claim.experiment}' not run")
+        return Verdict(claim, profile, "not_run", note=claim.explanation(profile)
+                       or f"experiment '{claim.experiment}' not run")
     rule = RULES[claim.rule]
     other_exp, other_path = claim.experiment, claim.params.get("other")
     if rule.needs_other and ":" in other_path:

@@ -298,6 +298,12 @@ def test_explain_gives_the_reason_a_claim_is_not_run_here(tmp_path):
     c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n"
                    "explain = { paper = 'needs CIFAR-10 and a GPU' }\n")
     assert evaluate(c, "paper", {}).note == "needs CIFAR-10 and a GPU"
+    # also when the profile checks the claim but its experiment never ran (it needs a GPU)
+    c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n"
+                   "explain = { quick = 'needs CIFAR-10 and a GPU' }\n")
+    assert evaluate(c, "quick", {}).note == "needs CIFAR-10 and a GPU"
+    c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n")
+    assert evaluate(c, "quick", {}).note == "experiment 'e' not run"
 
 
 def test_repeated_values_do_not_blow_up_the_bootstrap_interval():
