@@ -46,3 +46,17 @@ def test_every_method_builds_terms_that_backpropagate_to_the_student():
         if terms:
             sum(t.weight * t.loss(pts[t.point], teacher[t.point]) for t in terms).backward()
             assert student.layers[0].weight.grad.abs().sum() > 0
+
+
+def test_every_method_starts_from_the_same_student():
+    from replications.hu2019.transfer import train_student
+
+    torch.manual_seed(1)
+    x, y = torch.rand(20, 784), torch.arange(20) % 10
+    teacher = {"map": torch.rand(20, 4, 7, 7), "vec": torch.rand(20, 5),
+               "logits": torch.randn(20, 10)}
+    test = (torch.rand(200, 784), torch.arange(200) % 10)
+    cfg = {**CFG, "student_lr": 1e-3, "student_wd": 0.0, "student_steps": 0,
+           "fitnet_hint_steps": 0, "log_every": 1}
+    accs = {m: train_student(m, x, y, teacher, test, cfg, seed=7)[0] for m in METHODS}
+    assert len(set(accs.values())) == 1

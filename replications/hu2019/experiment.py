@@ -1,9 +1,9 @@
 """hu2019: rate–distortion view of learning (Blahut–Arimoto, β-BNN) and VID.
 
-Experiments (see config.toml): `ba`; `bbnn_<variant>` for the four β-BNN rows (separate
-experiments so `--jobs` runs them side by side); `vid_mnist` (the MNIST analogue of the
-transfer tables); `vid_cifar10`, `vid_cub200`, `vid_mit67` (published scale, paper profile
-only, need data + GPU).
+Experiments (see config.toml): `ba`; `bbnn_<variant>` for the four β-BNN rows at the anchored
+n and `bbnn_<variant>_n1000` at n = 1,000 (separate experiments so `--jobs` runs them side by
+side); `vid_mnist` (the MNIST analogue of the transfer tables); `vid_cifar10`, `vid_cub200`,
+`vid_mit67` (published scale, paper profile only, need data + GPU).
 """
 
 from functools import partial
@@ -16,6 +16,7 @@ from replications.hu2019.transfer import run_transfer
 EXPERIMENTS = {
     "ba": run_ba,
     **{f"bbnn_{name}": partial(run_variant, name) for name in VARIANTS},
+    **{f"bbnn_{name}_n1000": partial(run_variant, name) for name in VARIANTS},
     "vid_mnist": run_transfer,
     "vid_cifar10": run_cifar10,
     "vid_cub200": run_cub200,

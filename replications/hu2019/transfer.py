@@ -1,7 +1,8 @@
 """MNIST analogue of the VID transfer tables (Ahn et al., CVPR 2019, Tables 3–4).
 
 A CNN teacher trained on MNIST; an MLP student trained from scratch on k examples per class
-with one of Student (cross-entropy only), KD, FitNet, AT, NST or VID added to its loss. The
+with one of Student (cross-entropy only), KD, FitNet (Romero et al.'s two stages, and a joint
+arm), AT, NST or VID added to its loss. The
 student's first hidden layer has c·49 units and is read as a c × 7 × 7 map, so the spatial
 losses (AT, NST) and the 1×1-conv regressors (FitNet, VID) can face the teacher's 7 × 7 conv
 map; the second hidden layer faces the teacher's penultimate vector through linear
@@ -10,6 +11,7 @@ regressors (FitNet, VID only: AT and NST are defined on maps).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,13 +21,15 @@ from torch.nn import functional as F
 
 from ibcore.context import RunContext
 from ibcore.data import mnist
-from ibcore.nn.distill import ATLoss, FitNetLoss, KDLoss, NSTLoss, VIDLoss
+from ibcore.nn.distill import FitNetLoss, KDLoss, NSTLoss, VIDLoss
 from ibcore.nn.mlp import MLP
-from ibcore.train import error_rate
+from ibcore.train import error_rate, fit
+from replications.hu2019.at_scale import ATMeanLoss
 from replications.hu2019.teacher import teacher_accuracy, train_teacher
 
-METHODS = ("student", "kd", "fitnet", "at", "nst", "vid")
-TRANSFER_METHODS = ("kd", "fitnet", "at", "nst")  # the baselines VID is compared against
+METHODS = ("student", "kd", "fitnet", "fitnet_joint", "at", "nst", "vid")
+# the baselines VID is compared against
+TRANSFER_METHODS = ("kd", "fitnet", "fitnet_joint", "at", "nst")
 
 
 @dataclass
@@ -38,16 +42,23 @@ class Term:
 
 
 def transfer_terms(method: str, cfg: dict) -> list[Term]:
-    """The loss terms each method adds to the student's cross-entropy."""
+    """The loss terms each method adds to the student's cross-entropy.
+
+    `fitnet` and `fitnet_joint` share their hint terms; `fitnet` uses them in Romero et al.'s
+    first stage only (`train_student`). AT is `ATMeanLoss`, so λ_AT is Zagoruyko &
+    Komodakis's β.
+    """
     c_s, c_t, v_s, v_t = cfg["student_map_channels"], cfg["teacher_c2"], cfg["student_h2"], \
         cfg["teacher_fc"]
     hid = cfg["regressor_hidden"]
+    hints = [Term(FitNetLoss(c_s, c_t, conv=True, hidden=hid), "map", cfg["lam_fitnet"]),
+             Term(FitNetLoss(v_s, v_t, conv=False, hidden=hid), "vec", cfg["lam_fitnet"])]
     table = {
         "student": [],
         "kd": [Term(KDLoss(cfg["kd_temperature"]), "logits", cfg["kd_alpha"])],
-        "fitnet": [Term(FitNetLoss(c_s, c_t, conv=True, hidden=hid), "map", cfg["lam_fitnet"]),
-                   Term(FitNetLoss(v_s, v_t, conv=False, hidden=hid), "vec", cfg["lam_fitnet"])],
-        "at": [Term(ATLoss(), "map", cfg["lam_at"])],
+        "fitnet": hints,
+        "fitnet_joint": hints,
+        "at": [Term(ATMeanLoss(), "map", cfg["lam_at"])],
         "nst": [Term(NSTLoss(), "map", cfg["lam_nst"])],
         "vid": [Term(VIDLoss(c_s, c_t, conv=True, hidden=hid, init_var=cfg["vid_init_var"]),
                      "map", cfg["lam_vid"]),
@@ -68,60 +79,109 @@ def per_class_subset(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndar
                            for c in range(10)])
 
 
+class Distilled(nn.Module):
+    """A student with the (trainable) modules of its transfer terms, trained as one module."""
+
+    def __init__(self, student: MLP, terms: list[Term]) -> None:
+        super().__init__()
+        self.student = student
+        self.term_modules = nn.ModuleList(t.loss for t in terms)
+
+
+def objective(terms: list[Term], teacher: dict[str, torch.Tensor], cfg: dict, ce_weight: float,
+              ) -> Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]:
+    """ce_weight · CE + Σ λ_k · term_k, for `ibcore.train.fit` on the full batch.
+
+    Full batch: `fit` hands the whole (x, y) over in order, so the teacher's precomputed
+    outputs line up with the batch; a partial batch is an error.
+    """
+    c_s = cfg["student_map_channels"]
+
+    def loss(model: nn.Module, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+        if len(xb) != len(teacher["logits"]):
+            raise ValueError("transfer objectives train on the full batch")
+        pts = student_points(model.student, xb, c_s)
+        total = ce_weight * F.cross_entropy(pts["logits"], yb) if ce_weight else 0.0
+        for t in terms:
+            total = total + t.weight * t.loss(pts[t.point], teacher[t.point])
+        return total
+
+    return loss
+
+
+def _adam(params, cfg: dict) -> torch.optim.Adam:
+    return torch.optim.Adam(params, lr=cfg["student_lr"], weight_decay=cfg["student_wd"])
+
+
 def train_student(method: str, x: torch.Tensor, y: torch.Tensor,
                   teacher_points: dict[str, torch.Tensor], test: tuple[torch.Tensor, torch.Tensor],
                   cfg: dict, seed: int) -> tuple[float, list[float]]:
-    """Full-batch Adam on CE + Σ λ_k·term_k; returns (test accuracy, VID bound trace).
+    """Full-batch Adam (`ibcore.train.fit`) on CE + Σ λ_k·term_k; (test accuracy, VID trace).
 
+    The student's initial weights depend on `seed` only (not on the method), so methods at the
+    same seed and data size start from the same student. `fitnet` is Romero et al.'s two
+    stages: (1) the hint regression alone, `fitnet_hint_steps` steps, on the student's layers
+    up to the deepest hint and the regressors; (2) the whole student with the KD objective.
     The trace is the per-element log-density E[log φ(t|s)] of the first VID term on the
-    training set, every `log_every` steps (empty for other methods); up to the constant H(t)
-    it is the variational lower bound on I(t; s) that VID maximises (Ahn et al. eq. 3).
+    training set every `log_every` steps (VID only); up to the constant H(t) it is the
+    variational lower bound on I(t; s) that VID maximises (Ahn et al. eq. 3).
     """
     torch.manual_seed(seed)
     c_s = cfg["student_map_channels"]
     student = MLP([784, c_s * 49, cfg["student_h2"], 10], "relu")
+    torch.manual_seed(seed + 7919)  # the regressors, after (and apart from) the student
     terms = transfer_terms(method, cfg)
-    params = list(student.parameters()) + [p for t in terms for p in t.loss.parameters()]
-    opt = torch.optim.Adam(params, lr=cfg["student_lr"], weight_decay=cfg["student_wd"])
-    ce_weight = 1.0 - cfg["kd_alpha"] if method == "kd" else 1.0
+    model = Distilled(student, terms)
+    full = {"batch_size": len(x), "generator": torch.Generator()}
+    steps = cfg["student_steps"]
+    if method == "fitnet":
+        hinted = [p for layer in student.layers[:2] for p in layer.parameters()]
+        fit(model, _adam(hinted + list(model.term_modules.parameters()), cfg),
+            objective(terms, teacher_points, cfg, 0.0), x, y,
+            n_epochs=cfg["fitnet_hint_steps"], **full)
+        terms = [Term(KDLoss(cfg["kd_temperature"]), "logits", cfg["kd_alpha"])]
+        fit(model, _adam(student.parameters(), cfg),
+            objective(terms, teacher_points, cfg, 1.0 - cfg["kd_alpha"]), x, y,
+            n_epochs=steps, **full)
+        return 1.0 - error_rate(student, *test), []
     trace: list[float] = []
-    for step in range(cfg["student_steps"] + 1):
-        pts = student_points(student, x, c_s)
-        values = [t.loss(pts[t.point], teacher_points[t.point]) for t in terms]
-        if method == "vid" and step % cfg["log_every"] == 0:
-            trace.append(-values[0].item())
-        if step == cfg["student_steps"]:
-            break
-        loss = ce_weight * F.cross_entropy(pts["logits"], y)
-        loss = loss + sum(t.weight * v for t, v in zip(terms, values))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+
+    @torch.no_grad()
+    def log_bound(_epoch: int, m: nn.Module) -> None:
+        pts = student_points(m.student, x, c_s)
+        trace.append(-terms[0].loss(pts[terms[0].point], teacher_points[terms[0].point]).item())
+
+    ce_weight = 1.0 - cfg["kd_alpha"] if method == "kd" else 1.0
+    fit(model, _adam(model.parameters(), cfg), objective(terms, teacher_points, cfg, ce_weight),
+        x, y, n_epochs=steps, hook=log_bound if method == "vid" else None,
+        hook_epochs=range(0, steps + 1, cfg["log_every"]), **full)
     return 1.0 - error_rate(student, *test), trace
 
 
 def run_transfer(cfg: dict, ctx: RunContext) -> dict:
     """One seed: train the teacher, then every method at every data-per-class."""
     d = mnist()
-    n_t = cfg["teacher_train_size"]
+    n_t, n_v = cfg["teacher_train_size"], cfg["teacher_val_size"]
     x_all, y_all = torch.from_numpy(d.train_x), torch.from_numpy(d.train_y)
     test = (torch.from_numpy(d.test_x), torch.from_numpy(d.test_y))
-    teacher = train_teacher(x_all[:n_t], y_all[:n_t], cfg, ctx)
+    val = (x_all[n_t: n_t + n_v], y_all[n_t: n_t + n_v])
+    teacher, t_epochs = train_teacher(x_all[:n_t], y_all[:n_t], val, cfg, ctx)
     t_acc = teacher_accuracy(teacher, *test)
     acc = {m: [] for m in METHODS}
     traces = []
-    jobs = [(k, m) for k in cfg["per_class"] for m in METHODS]
-    for i, (k, method) in enumerate(ctx.progress(jobs, desc="students")):
-        idx = per_class_subset(d.train_y, k, ctx.numpy_rng(2, k))
+    for j, k in enumerate(cfg["per_class"]):
+        idx = per_class_subset(d.train_y[:n_t], k, ctx.numpy_rng(2, k))
         x, y = x_all[idx], y_all[idx]
         with torch.no_grad():
             logits, (fmap, vec) = teacher.forward_with_features(x)
         tp = {"map": fmap, "vec": vec, "logits": logits}
-        a, trace = train_student(method, x, y, tp, test, cfg, ctx.seed * 1000 + i)
-        acc[method].append(a)
-        if trace:
-            traces.append(trace)
-    return summarise(acc, traces, t_acc, cfg)
+        for method in ctx.progress(METHODS, desc=f"students {k}/class"):
+            # one student seed per (run seed, data size): every method starts from it
+            a, trace = train_student(method, x, y, tp, test, cfg, ctx.seed * 1000 + j)
+            acc[method].append(a)
+            if trace:
+                traces.append(trace)
+    return {**summarise(acc, traces, t_acc, cfg), "teacher_epochs": t_epochs}
 
 
 def early_share(trace: list[float], frac: float) -> float:
@@ -144,6 +204,8 @@ def summarise(acc: dict[str, list[float]], traces: list[list[float]], t_acc: flo
         "vid_gain": gain,
         "vid_gain_min": float(min(gain)),
         "vid_margin_smallest": float(acc["vid"][0] - best_other),
+        # the gain at the smallest data size minus the gain at the largest
+        "vid_gain_small_minus_large": float(gain[0] - gain[-1]),
         "vid_bound": {
             "trace": traces,
             "early_share": [early_share(t, cfg["early_frac"]) for t in traces],
