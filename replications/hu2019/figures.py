@@ -49,6 +49,34 @@ def blahut_arimoto(R) -> None:
                 "final value per iteration, one line per β, on a log axis, never rising.")
 
 
+def anchor(R) -> None:
+    """Plain training's test accuracy against n, with the slides' four rows as lines."""
+    runs = R.metrics("bbnn_anchor")
+    if not runs:
+        return
+    sizes = np.array(runs[0]["sizes"])
+    accs = np.array([m["acc"] for m in runs])
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    mean = accs.mean(0)
+    ax.errorbar(sizes, mean, yerr=[mean - accs.min(0), accs.max(0) - mean], marker="o",
+                capsize=3, label="plain MLP 784-100-10 (seed mean, range)")
+    for key, (_, ls) in VARIANT_STYLE.items():
+        label, _, acc = PUBLISHED_BBNN[key]
+        ax.axhline(acc, ls=ls, lw=1, color="0.4")
+        ax.annotate(f"slides: {label} {acc}", (sizes[0], acc), fontsize=7, va="bottom")
+    ax.axvline(runs[0]["n_ref"], color="k", ls=":", lw=1)
+    ax.set_xscale("log")
+    ax.set(xlabel="training images n", ylabel="test accuracy [%]",
+           title="the anchor: plain training against n (dotted: the anchored n)")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    show_figure(fig, alt="Plain MLP test accuracy against the number of training images "
+                "(log axis): " + ", ".join(f"{a:.1f} % at n = {n:,}"
+                                          for n, a in zip(sizes, accs.mean(0)))
+                + "; horizontal lines mark the slides' four β-BNN rows (90.05, 95.86, 96.08, "
+                f"97.12 %) and a dotted vertical line the anchored n = {runs[0]['n_ref']:,}.")
+
+
 VARIANT_STYLE = {"vanilla": ("o", "-"), "fixed": ("s", "--"), "beta": ("^", "-."),
                  "online": ("D", ":")}
 

@@ -51,6 +51,7 @@ figures.blahut_arimoto(R)
 # accuracy against β (log axis), one marker and line style per variant, bands spanning seeds.
 
 # %%
+figures.anchor(R)
 figures.bbnn(R)
 
 # %% [markdown]
@@ -63,6 +64,7 @@ figures.bbnn(R)
 # %%
 figures.bbnn(R, "_n1000")
 
+# %% [markdown]
 # ## (b1) VID, MNIST analogue of the transfer tables
 #
 # A small CNN teacher trained on 55,000 MNIST training images (epoch by epoch until 98.5 % on the

@@ -11,20 +11,18 @@ regressors (FitNet, VID only: AT and NST are defined on maps).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from ibcore.context import RunContext
 from ibcore.data import mnist
 from ibcore.nn.distill import FitNetLoss, KDLoss, NSTLoss, VIDLoss
 from ibcore.nn.mlp import MLP
-from ibcore.train import error_rate, fit
 from replications.hu2019.at_scale import ATMeanLoss
+from replications.hu2019.stacked_transfer import Objective, accuracies, build_stack, fit_students
 from replications.hu2019.teacher import teacher_accuracy, train_teacher
 
 METHODS = ("student", "kd", "fitnet", "fitnet_joint", "at", "nst", "vid")
@@ -79,83 +77,62 @@ def per_class_subset(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndar
                            for c in range(10)])
 
 
-class Distilled(nn.Module):
-    """A student with the (trainable) modules of its transfer terms, trained as one module."""
+def method_plan(method: str, cfg: dict) -> tuple[float, list[tuple[str, str, float]]]:
+    """(weight of the cross-entropy, [(term kind, hint point, λ)]) of a method's (last) stage.
 
-    def __init__(self, student: MLP, terms: list[Term]) -> None:
-        super().__init__()
-        self.student = student
-        self.term_modules = nn.ModuleList(t.loss for t in terms)
-
-
-def objective(terms: list[Term], teacher: dict[str, torch.Tensor], cfg: dict, ce_weight: float,
-              ) -> Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]:
-    """ce_weight · CE + Σ λ_k · term_k, for `ibcore.train.fit` on the full batch.
-
-    Full batch: `fit` hands the whole (x, y) over in order, so the teacher's precomputed
-    outputs line up with the batch; a partial batch is an error.
+    `fitnet` here is Romero et al.'s second stage: the KD objective from the hinted student.
     """
-    c_s = cfg["student_map_channels"]
-
-    def loss(model: nn.Module, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
-        if len(xb) != len(teacher["logits"]):
-            raise ValueError("transfer objectives train on the full batch")
-        pts = student_points(model.student, xb, c_s)
-        total = ce_weight * F.cross_entropy(pts["logits"], yb) if ce_weight else 0.0
-        for t in terms:
-            total = total + t.weight * t.loss(pts[t.point], teacher[t.point])
-        return total
-
-    return loss
-
-
-def _adam(params, cfg: dict) -> torch.optim.Adam:
-    return torch.optim.Adam(params, lr=cfg["student_lr"], weight_decay=cfg["student_wd"])
+    kd = (1.0 - cfg["kd_alpha"], [("kd", "logits", cfg["kd_alpha"])])
+    hints = [("fitnet", "map", cfg["lam_fitnet"]), ("fitnet", "vec", cfg["lam_fitnet"])]
+    return {
+        "student": (1.0, []),
+        "kd": kd,
+        "fitnet": kd,
+        "fitnet_joint": (1.0, hints),
+        "at": (1.0, [("at", "map", cfg["lam_at"])]),
+        "nst": (1.0, [("nst", "map", cfg["lam_nst"])]),
+        "vid": (1.0, [("vid", "map", cfg["lam_vid"]), ("vid", "vec", cfg["lam_vid"])]),
+    }[method]
 
 
-def train_student(method: str, x: torch.Tensor, y: torch.Tensor,
-                  teacher_points: dict[str, torch.Tensor], test: tuple[torch.Tensor, torch.Tensor],
-                  cfg: dict, seed: int) -> tuple[float, list[float]]:
-    """Full-batch Adam (`ibcore.train.fit`) on CE + Σ λ_k·term_k; (test accuracy, VID trace).
+def train_students(x: torch.Tensor, y: torch.Tensor, teacher_points: dict[str, torch.Tensor],
+                   test: tuple[torch.Tensor, torch.Tensor], cfg: dict, seed: int
+                   ) -> tuple[dict[str, float], list[float]]:
+    """Every method's student on (x, y), stacked; (test accuracy per method, VID trace).
 
-    The student's initial weights depend on `seed` only (not on the method), so methods at the
-    same seed and data size start from the same student. `fitnet` is Romero et al.'s two
-    stages: (1) the hint regression alone, `fitnet_hint_steps` steps, on the student's layers
-    up to the deepest hint and the regressors; (2) the whole student with the KD objective.
-    The trace is the per-element log-density E[log φ(t|s)] of the first VID term on the
-    training set every `log_every` steps (VID only); up to the constant H(t) it is the
-    variational lower bound on I(t; s) that VID maximises (Ahn et al. eq. 3).
+    Full-batch Adam (`ibcore.train.fit_stacked`, `stacked_transfer`). All students start from
+    the same weights (`seed`). `fitnet` is Romero et al.'s two stages: (1) the hint regression
+    alone for `fitnet_hint_steps` steps (the output layer gets no gradient), (2) the KD
+    objective from the hinted student, alongside the other methods. The trace is the
+    per-element log-density E[log φ(t|s)] of VID's map term on the training set every
+    `log_every` steps; up to the constant H(t) it is the variational lower bound on I(t; s)
+    that VID maximises (Ahn et al. eq. 3).
     """
-    torch.manual_seed(seed)
-    c_s = cfg["student_map_channels"]
-    student = MLP([784, c_s * 49, cfg["student_h2"], 10], "relu")
-    torch.manual_seed(seed + 7919)  # the regressors, after (and apart from) the student
-    terms = transfer_terms(method, cfg)
-    model = Distilled(student, terms)
-    full = {"batch_size": len(x), "generator": torch.Generator()}
-    steps = cfg["student_steps"]
-    if method == "fitnet":
-        hinted = [p for layer in student.layers[:2] for p in layer.parameters()]
-        fit(model, _adam(hinted + list(model.term_modules.parameters()), cfg),
-            objective(terms, teacher_points, cfg, 0.0), x, y,
-            n_epochs=cfg["fitnet_hint_steps"], **full)
-        terms = [Term(KDLoss(cfg["kd_temperature"]), "logits", cfg["kd_alpha"])]
-        fit(model, _adam(student.parameters(), cfg),
-            objective(terms, teacher_points, cfg, 1.0 - cfg["kd_alpha"]), x, y,
-            n_epochs=steps, **full)
-        return 1.0 - error_rate(student, *test), []
+    def terms_of(method: str) -> list[Term]:
+        return transfer_terms(method, cfg)
+
+    pre = build_stack(["fitnet"], seed, terms_of, cfg)
+    hint_plan = [[("fitnet", t.point, t.weight) for t in terms_of("fitnet")]]
+    fit_students(pre, x, y, Objective(hint_plan, teacher_points, cfg), [0.0],
+                 cfg["fitnet_hint_steps"], cfg)
+    stack = build_stack(METHODS, seed, terms_of, cfg)
+    j = METHODS.index("fitnet")
+    with torch.no_grad():
+        for dst, src in zip([*stack.weights, *stack.biases], [*pre.weights, *pre.biases]):
+            dst[j] = src[0]
+    plans = [method_plan(m, cfg) for m in METHODS]
+    objective = Objective([p[1] for p in plans], teacher_points, cfg)
+    v, steps, everyone = METHODS.index("vid"), cfg["student_steps"], torch.arange(len(x))
     trace: list[float] = []
 
     @torch.no_grad()
-    def log_bound(_epoch: int, m: nn.Module) -> None:
-        pts = student_points(m.student, x, c_s)
-        trace.append(-terms[0].loss(pts[terms[0].point], teacher_points[terms[0].point]).item())
+    def log_bound(_epoch: int, model) -> None:
+        logits, acts = model.forward_with_activations(x)
+        trace.append(-objective.term(model, v, "vid", "map", logits, acts, everyone).item())
 
-    ce_weight = 1.0 - cfg["kd_alpha"] if method == "kd" else 1.0
-    fit(model, _adam(model.parameters(), cfg), objective(terms, teacher_points, cfg, ce_weight),
-        x, y, n_epochs=steps, hook=log_bound if method == "vid" else None,
-        hook_epochs=range(0, steps + 1, cfg["log_every"]), **full)
-    return 1.0 - error_rate(student, *test), trace
+    fit_students(stack, x, y, objective, [p[0] for p in plans], steps, cfg, hook=log_bound,
+                 hook_epochs=range(0, steps + 1, cfg["log_every"]))
+    return dict(zip(METHODS, accuracies(stack, test))), trace
 
 
 def run_transfer(cfg: dict, ctx: RunContext) -> dict:
@@ -169,18 +146,17 @@ def run_transfer(cfg: dict, ctx: RunContext) -> dict:
     t_acc = teacher_accuracy(teacher, *test)
     acc = {m: [] for m in METHODS}
     traces = []
-    for j, k in enumerate(cfg["per_class"]):
+    for j, k in enumerate(ctx.progress(cfg["per_class"], desc="students")):
         idx = per_class_subset(d.train_y[:n_t], k, ctx.numpy_rng(2, k))
         x, y = x_all[idx], y_all[idx]
         with torch.no_grad():
             logits, (fmap, vec) = teacher.forward_with_features(x)
         tp = {"map": fmap, "vec": vec, "logits": logits}
-        for method in ctx.progress(METHODS, desc=f"students {k}/class"):
-            # one student seed per (run seed, data size): every method starts from it
-            a, trace = train_student(method, x, y, tp, test, cfg, ctx.seed * 1000 + j)
-            acc[method].append(a)
-            if trace:
-                traces.append(trace)
+        # one student seed per (run seed, data size): every method starts from it
+        accs, trace = train_students(x, y, tp, test, cfg, ctx.seed * 1000 + j)
+        for method in METHODS:
+            acc[method].append(accs[method])
+        traces.append(trace)
     return {**summarise(acc, traces, t_acc, cfg), "teacher_epochs": t_epochs}
 
 
