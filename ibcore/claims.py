@@ -309,6 +309,10 @@ BOOTSTRAP_MIN_N = 5
 BOOTSTRAP_RESAMPLES = 4999
 
 
+#: relative spread below which a bootstrap resample counts as one repeated value
+SPREAD_RESOLUTION = 1e-10
+
+
 def studentized_bootstrap(x: np.ndarray, level: float, resamples: int = BOOTSTRAP_RESAMPLES,
                           seed: int = 0) -> tuple[float, float]:
     """Bootstrap-t interval of the mean (Efron & Tibshirani 1993, §12.5).
@@ -322,7 +326,10 @@ def studentized_bootstrap(x: np.ndarray, level: float, resamples: int = BOOTSTRA
     mean, se = float(x.mean()), float(x.std(ddof=1)) / math.sqrt(n)
     sample = x[np.random.default_rng(seed).integers(0, n, size=(resamples, n))]
     se_star = sample.std(axis=1, ddof=1) / math.sqrt(n)
-    keep = se_star > 0
+    # a resample of one repeated value has a computed spread of rounding size (the mean of n
+    # equal floats need not equal them), not 0: below 1e-10 of the values' magnitude it is
+    # treated as none, or its pivot of ~1e15 would blow the interval up
+    keep = se_star > SPREAD_RESOLUTION * float(np.abs(x).max())
     pivot = (sample.mean(axis=1)[keep] - mean) / se_star[keep]
     t_lo, t_hi = np.quantile(pivot, [(1 - level) / 2, (1 + level) / 2])
     return mean - float(t_hi) * se, mean - float(t_lo) * se
