@@ -17,6 +17,7 @@ def _data(n=600, d=12, n_classes=4, seed=0):
     return x, y
 
 
+OPT = campaign.Options(n_classes=4)
 CFG = {"widths": [12, 8, 4], "alphas": [0.5], "output_alpha": 1.0, "pool_factor": 10,
        "pool_cap": 1000, "score": "l2std", "class_groups": True, "lsuv_batch": 50,
        "lsuv_tol": 0.1, "lsuv_max_iter": 10}
@@ -25,7 +26,7 @@ CFG = {"widths": [12, 8, 4], "alphas": [0.5], "output_alpha": 1.0, "pool_factor"
 def test_inserted_rows_are_the_raw_elected_candidates():
     x, y = _data()
     g = torch.Generator().manual_seed(1)
-    c = campaign.campaign_layer(x, y, 4, 8, "he", 0.5, g)
+    c = campaign.campaign_layer(x, y, 8, 0.5, "he", g, OPT)
     pool = campaign.draw_weights("he", 12, 8, 80, torch.Generator().manual_seed(1))
     assert torch.equal(c.weights, pool[c.chosen])  # w* = W·,i, not an orthogonal residual
     assert len(set(c.chosen.tolist())) == 8
@@ -39,7 +40,7 @@ def test_pool_is_ten_times_the_width_up_to_the_cap():
     assert campaign.pool_size(10, 10, 1000) == 100
     assert campaign.pool_size(256, 10, 1000) == 1000
     x, y = _data()
-    c = campaign.campaign_layer(x, y, 4, 8, "xavier", 0.5, torch.Generator().manual_seed(0))
+    c = campaign.campaign_layer(x, y, 8, 0.5, "xavier", torch.Generator().manual_seed(0), OPT)
     assert len(c.scores) == 80
 
 
@@ -89,7 +90,7 @@ def test_class_groups_split_the_width_as_evenly_as_the_groups_allow():
     with pytest.raises(ValueError):
         campaign.balanced_quota([2, 2], 5)
     x, y = _data()
-    c = campaign.campaign_layer(x, y, 4, 8, "he", 0.5, torch.Generator().manual_seed(5))
+    c = campaign.campaign_layer(x, y, 8, 0.5, "he", torch.Generator().manual_seed(5), OPT)
     # each elected candidate belongs to the class of its largest class-mean response
     responses = torch.relu(x @ c.weights.T)
     means = torch.stack([responses[y == k].mean(0) for k in range(4)])
@@ -109,8 +110,8 @@ def test_election_prefers_orthogonal_candidates_of_equal_score():
 def test_candidates_use_the_layer_fans_and_biases_are_zero():
     x, y = _data(n=2000)
     model = MLP([12, 8, 4], act="relu")
-    camps = campaign.ibci(model, x, y, "xavier", [0.5, 1.0], torch.Generator().manual_seed(6),
-                          n_classes=4, pool_factor=100, pool_cap=800)
+    opt = campaign.Options(pool_factor=100, pool_cap=800, n_classes=4)
+    camps = campaign.ibci(model, x, y, "xavier", [0.5, 1.0], torch.Generator().manual_seed(6), opt)
     layers = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
     for layer in layers:
         assert float(layer.bias.detach().abs().max()) == 0.0

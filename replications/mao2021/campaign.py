@@ -195,34 +195,35 @@ def pool_size(width: int, pool_factor: int, pool_cap: int) -> int:
     return min(pool_factor * width, pool_cap)
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a campaign is run (defaults: the authors' code, with the slides' pool of 10 × width)."""
+
+    pool_factor: int = 10  # candidates per neuron of the layer …
+    pool_cap: int = 1000  # … at most this many
+    score: str = "l2std"  # or "minmax" (our earlier arm)
+    class_groups: bool = True  # elect class by class (False: the pool is one group)
+    n_classes: int = 10
+    chunk: int = 250  # candidates scored at once (memory only)
+
+
 @torch.no_grad()
 def campaign_layer(
-    inputs: torch.Tensor,
-    labels: torch.Tensor,
-    n_classes: int,
-    width: int,
-    kind: str,
-    alpha: float,
-    generator: torch.Generator,
-    *,
-    hidden: bool = True,
-    pool_factor: int = 10,
-    pool_cap: int = 1000,
-    score: str = "l2std",
-    class_groups: bool = True,
-    chunk: int = 250,
+    inputs: torch.Tensor, labels: torch.Tensor, width: int, alpha: float, kind: str,
+    generator: torch.Generator, options: Options = Options(), hidden: bool = True,
 ) -> Campaign:
     """Fill one fan_in → width layer by campaign; `inputs` (n × fan_in) are its inputs on the
     scoring set. `hidden`: responses through ReLU (else the linear output of the last layer)."""
+    score, class_groups, chunk = options.score, options.class_groups, options.chunk
     if score not in SCORE_FUNCTIONS:
         raise ValueError(f"unknown score {score!r}; choose from {SCORES}")
     fan_in = inputs.shape[1]
-    k = pool_size(width, pool_factor, pool_cap)
+    k = pool_size(width, options.pool_factor, options.pool_cap)
     candidates = draw_weights(kind, fan_in, width, k, generator)
     parts = []
     for start in range(0, k, chunk):
         r = inputs @ candidates[start:start + chunk].T
-        parts.append(response_stats(torch.relu(r) if hidden else r, labels, n_classes))
+        parts.append(response_stats(torch.relu(r) if hidden else r, labels, options.n_classes))
     stats = merge_columns(parts)
     s = SCORE_FUNCTIONS[score](stats, alpha)
     if class_groups:
@@ -238,31 +239,19 @@ def campaign_layer(
         won = elect(candidates[idx], s["score"][idx].float(), n)
         chosen += [int(idx[i]) for i in won]
         group += [g if class_groups else -1] * n
-    return Campaign(
-        candidates[chosen].clone(),
-        np.asarray(chosen),
-        np.asarray(group),
-        s["score"].numpy(),
-        s["tie"].numpy(),
-        s["iim"].numpy(),
-    )
+    pool = {"scores": s["score"].numpy(), "tie": s["tie"].numpy(), "iim": s["iim"].numpy()}
+    return Campaign(candidates[chosen].clone(), np.asarray(chosen), np.asarray(group), **pool)
 
 
 @torch.no_grad()
 def ibci(
-    model: nn.Module,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    kind: str,
-    alphas: Sequence[float],
-    generator: torch.Generator,
-    n_classes: int = 10,
-    **options,
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, kind: str, alphas: Sequence[float],
+    generator: torch.Generator, options: Options = Options(),
 ) -> list[Campaign]:
     """IBCI in place: every linear layer of a ReLU MLP by campaign, biases zero.
 
     `alphas` has one entry per linear layer, the output layer's last (the authors' code uses
-    α = 1 there). `options` go to `campaign_layer` (pool, score, class groups).
+    α = 1 there).
     """
     layers = linear_layers(model)
     if len(alphas) != len(layers):
@@ -271,8 +260,8 @@ def ibci(
     h = x
     for i, (layer, alpha) in enumerate(zip(layers, alphas, strict=True)):
         hidden = i < len(layers) - 1
-        c = campaign_layer(h, y, n_classes, layer.out_features, kind, float(alpha), generator,
-                           hidden=hidden, **options)
+        c = campaign_layer(h, y, layer.out_features, float(alpha), kind, generator, options,
+                           hidden)
         layer.weight.copy_(c.weights)
         if layer.bias is not None:
             layer.bias.zero_()

@@ -59,11 +59,9 @@ def initialise(
         batch = x[torch.randperm(len(x), generator=g)[: cfg["lsuv_batch"]]]
         init.lsuv(model, batch, g, tol=cfg["lsuv_tol"], max_iter=cfg["lsuv_max_iter"])
         return []
-    return campaign.ibci(
-        model, x, y, kind, layer_alphas(method, cfg), g,
-        pool_factor=cfg["pool_factor"], pool_cap=cfg["pool_cap"], score=cfg["score"],
-        class_groups=cfg["class_groups"],
-    )
+    options = campaign.Options(pool_factor=cfg["pool_factor"], pool_cap=cfg["pool_cap"],
+                               score=cfg["score"], class_groups=cfg["class_groups"])
+    return campaign.ibci(model, x, y, kind, layer_alphas(method, cfg), g, options)
 
 
 def run(cfg: dict, ctx: RunContext) -> dict:
