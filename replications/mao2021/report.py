@@ -64,9 +64,7 @@ def mean_ci(values: np.ndarray, digits: int = 2) -> str:
     """Mean over seeds and its 95 % interval (the suite's interval), as text."""
     if len(values) < 2:
         return "not run" if len(values) == 0 else f"{values[0]:+.{digits}f} (1 seed)"
-    # errors are multiples of 0.01 %: rounding removes the float noise of their differences,
-    # which would otherwise give bootstrap resamples a spurious ~1e-16 spread
-    lo, hi = confidence_interval(np.round(values, 9))
+    lo, hi = confidence_interval(values)
     return f"{values.mean():+.{digits}f} [{lo:+.{digits}f}, {hi:+.{digits}f}]"
 
 
