@@ -288,7 +288,7 @@ def compression(R: Any) -> None:
             ax = axes[r, c]
             for layer, s in enumerate(ixt):
                 ax.plot(ends, s, "o-", ms=3, label=f"T{layer + 1}")
-            ax.set_title(f"{act}: {label}", fontsize=9)
+            ax.set_title(f"{act}\n{label}", fontsize=9)
             ax.set_xlabel("epoch")
             ax.set_ylabel("I(X;T) [bits]" if key != "hsic" else "nHSIC(X,T)")
             drops = [float(np.max(s) - s[-1]) for s in ixt]
