@@ -141,8 +141,9 @@ RULES: dict[str, Rule] = {
 _FIELDS = {"id", "statement", "source", "experiment", "metric", "published", "rule", "why",
            "profiles", "expect", "kind"}
 # Optional fields any claim may carry: the paper's effect size and spread (for effect-size and
-# power notes), and the condition under which its statistic is censored.
-_OPTIONAL = {"published_gap", "published_sd", "censored", "explain"}
+# power notes), the condition under which its statistic is censored, the one-line explanation
+# of a verdict that did not reproduce, and the unit of the published value and of ours.
+_OPTIONAL = {"published_gap", "published_sd", "censored", "explain", "unit"}
 _CENSOR_BOUNDS = ("below", "above")
 
 
@@ -197,6 +198,7 @@ class Claim:
     published_sd: float | None = None
     censored: Censoring | None = None
     explain: dict[str, str] = field(default_factory=dict)  # profile → why it did not reproduce
+    unit: str = ""  # of `published` and of the statistic ("bits", "% error", "nats/sample")
     origin: str = ""
 
     def expected(self, profile: str) -> str:
@@ -251,6 +253,9 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
     explain = {p: explain for p in profiles} if isinstance(explain, str) else explain
     if not isinstance(explain, dict) or not all(isinstance(v, str) for v in explain.values()):
         raise ConfigError(f"{where}: field 'explain' must be a string or a table profile → string")
+    unit = raw.get("unit", "")
+    if not isinstance(unit, str):
+        raise ConfigError(f"{where}: field 'unit' must be a string, e.g. \"bits\"")
     if config is not None:
         if raw["experiment"] not in config.experiments:
             raise ConfigError(f"{where}: unknown experiment {raw['experiment']!r}")
@@ -262,7 +267,7 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
         id=cid, statement=raw["statement"], source=raw["source"], experiment=raw["experiment"],
         metric=raw["metric"], published=raw["published"], rule=raw["rule"], params=params,
         why=raw["why"], profiles=tuple(profiles), expect=dict(expect), kind=raw["kind"],
-        censored=censored, explain=dict(explain), origin=str(path), **numbers,
+        censored=censored, explain=dict(explain), unit=unit, origin=str(path), **numbers,
     )
     try:
         claim.pass_interval()
@@ -304,6 +309,10 @@ BOOTSTRAP_MIN_N = 5
 BOOTSTRAP_RESAMPLES = 4999
 
 
+#: relative spread below which a bootstrap resample counts as one repeated value
+SPREAD_RESOLUTION = 1e-10
+
+
 def studentized_bootstrap(x: np.ndarray, level: float, resamples: int = BOOTSTRAP_RESAMPLES,
                           seed: int = 0) -> tuple[float, float]:
     """Bootstrap-t interval of the mean (Efron & Tibshirani 1993, §12.5).
@@ -317,7 +326,10 @@ def studentized_bootstrap(x: np.ndarray, level: float, resamples: int = BOOTSTRA
     mean, se = float(x.mean()), float(x.std(ddof=1)) / math.sqrt(n)
     sample = x[np.random.default_rng(seed).integers(0, n, size=(resamples, n))]
     se_star = sample.std(axis=1, ddof=1) / math.sqrt(n)
-    keep = se_star > 0
+    # a resample of one repeated value has a computed spread of rounding size (the mean of n
+    # equal floats need not equal them), not 0: below 1e-10 of the values' magnitude it is
+    # treated as none, or its pivot of ~1e15 would blow the interval up
+    keep = se_star > SPREAD_RESOLUTION * float(np.abs(x).max())
     pivot = (sample.mean(axis=1)[keep] - mean) / se_star[keep]
     t_lo, t_hi = np.quantile(pivot, [(1 - level) / 2, (1 + level) / 2])
     return mean - float(t_hi) * se, mean - float(t_lo) * se
@@ -449,7 +461,7 @@ class Verdict:
             "seeds": self.seeds, "mean": self.mean, "std": self.std,
             "ci": list(self.ci) if self.ci else None, "interval": self.interval,
             "n": len(self.values), "deterministic": self.deterministic, "note": self.note,
-            "power": self.power, "explain": c.explanation(self.profile),
+            "power": self.power, "explain": c.explanation(self.profile), "unit": c.unit,
         }
 
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
 
 from ibcore import bundle, registry, results_file
@@ -31,12 +30,13 @@ from ibcore.claim_history import claim_dates
 from ibcore.claims import Claim, Verdict
 from ibcore.config import DEFAULT_PROFILE
 from ibcore.forest import decided, forest_plot
+from ibcore.plots import use_theme
 from ibcore.report import reports_dir
 from ibcore.results import Collected, collect, verdict_rows, verdict_summary
 from ibcore.store import RunStore
 from ibcore.verdict_text import verdict_paragraph
 
-matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (7.5, 4.2)})
+use_theme()  # one look for every page's figures
 
 _BOUND: list[Path] = []  # the results file `ibrep report` is rendering, set by its hidden cell
 
@@ -93,15 +93,22 @@ def downloads(paper: str, profile: str, records: list[dict[str, Any]]) -> str:
     return f"<p><small>Per-claim results of this page: {links}</small></p>"
 
 
+def anchor_id(experiment: str) -> str:
+    """The HTML id of the place on a page where an experiment's results are first shown."""
+    return "exp-" + re.sub(r"[^A-Za-z0-9_-]", "-", experiment)
+
+
 def page_row(row: dict[str, str]) -> dict[str, str]:
-    """A verdict-table row as a reader sees it: the statement (id small), the rule in words,
-    ours, the verdict, `expect` as a small regression marker, and the notes."""
+    """A verdict-table row as a reader sees it: the statement (id small) with a link to the
+    section that shows its experiment, the rule in words, ours, the verdict, `expect` as a small
+    regression marker, and the notes."""
     same = row["verdict"] == row["expected"]
     marker = ('<small title="the verdict recorded in claims.toml">as recorded</small>' if same
               else f'<small><b>≠ recorded {html.escape(row["expected"])}</b></small>')
     return {
         "claim": f'{html.escape(row["statement"])}<br><small><code>{html.escape(row["claim"])}'
-                 "</code></small>",
+                 f'</code> <a class="ibrep-goto" href="#{anchor_id(row["experiment"])}">'
+                 "see its figure ↓</a></small>",
         "source": row["source"], "published": row["published"], "rule": row["rule"],
         "ours: mean [95 % interval]": row["ours"], "seeds": row["seeds"],
         "verdict": row["verdict"], "expect": marker, "notes": row["notes"],
@@ -138,6 +145,7 @@ class Results:
     seeds: tuple[int, ...] | None = None
     _collected: Collected = field(default_factory=Collected, repr=False)
     _verdicts: list[Verdict] = field(default_factory=list, repr=False)
+    _anchored: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def load(cls, paper: str, profile: str | None = None) -> Results:
@@ -173,8 +181,15 @@ class Results:
     def replication(self) -> registry.Replication:
         return registry.get(self.paper)
 
+    def _anchor(self, experiment: str) -> None:
+        """Mark the first place a report reads an experiment: the verdict table links there."""
+        if experiment not in self._anchored:
+            self._anchored.add(experiment)
+            _display_html(f'<a id="{anchor_id(experiment)}" class="ibrep-anchor"></a>')
+
     def metrics(self, experiment: str) -> list[dict[str, Any]]:
         """One metrics dict per seed; [] when the experiment did not run in this profile."""
+        self._anchor(experiment)
         return self._collected.metrics.get(experiment, [])
 
     def runs(self, experiment: str) -> list[dict[str, Any]]:
@@ -196,6 +211,7 @@ class Results:
 
     def arrays(self, experiment: str) -> list[dict[str, np.ndarray]]:
         """One dict of stored arrays per seed (`ctx.save_arrays`); [] with a note from a bundle."""
+        self._anchor(experiment)
         specs = self._collected.specs.get(experiment, [])
         if specs and self.store is None:
             print(f"The arrays of `{experiment}` are not in result bundles, and this page was "

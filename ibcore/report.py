@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -163,7 +164,19 @@ def export_html(nb, title: str, index_href: str = "../index.html") -> str:
     )
     body, _ = exporter.from_notebook_node(
         nb, resources={"ibrep_css": STYLE, "ibrep_nav": nav_line(index_href)})
-    return body
+    return drop_dead_links(body)
+
+
+_GOTO = re.compile(r'<a class="ibrep-goto" href="#([^"]+)">.*?</a>', re.S)
+
+
+def drop_dead_links(page: str) -> str:
+    """Remove the verdict table's "see the figure" links whose target the page never placed.
+
+    The table is drawn before the sections, so it links to every claim's experiment; the
+    anchor exists only where a section read that experiment's data (`Results.metrics`)."""
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    return _GOTO.sub(lambda m: m.group(0) if m.group(1) in ids else "", page)
 
 
 class ReportRefused(ReportError):

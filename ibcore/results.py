@@ -143,13 +143,20 @@ def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
             ours = f"{v.mean:.4g} [{v.ci[0]:.4g}, {v.ci[1]:.4g}]"
         else:
             ours = f"{v.mean:.4g}"
+        unit = f" {v.claim.unit}" if v.claim.unit else ""
+        published = format_number(v.claim.published)
+        if unit and v.mean is not None:
+            ours += unit
+        if unit and isinstance(v.claim.published, int | float) and not isinstance(
+                v.claim.published, bool):
+            published += unit
         notes = "; ".join(x for x in (effect_sizes(v), v.note, v.power) if x)
         rows.append({
             "claim": v.claim.id,
             "statement": v.claim.statement,
             "kind": v.claim.kind,
             "source": v.claim.source,
-            "published": format_number(v.claim.published),
+            "published": published,
             "rule": rule_in_words(v.claim),
             "ours": ours,
             "interval": v.interval,
@@ -157,5 +164,6 @@ def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
             "verdict": v.verdict,
             "expected": v.expected,
             "notes": notes,
+            "experiment": v.claim.experiment,
         })
     return rows

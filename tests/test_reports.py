@@ -119,3 +119,55 @@ def test_show_figure_alt_text_reaches_the_output_after_its_section():
     alts = [o["metadata"]["alt"] for o in nb.cells[1]["outputs"]
             if "image/png" in o.get("data", {})]
     assert alts == ["Figure 1 of “Planes”: a rising line", "Figure 2 of “Planes”"]
+
+
+def test_verdict_rows_link_to_the_figure_only_where_the_page_shows_it():
+    from ibcore.notebook import anchor_id, page_row
+    from ibcore.report import drop_dead_links
+
+    row = {"statement": "tanh compresses", "claim": "tanh_c", "experiment": "szt.tanh",
+           "source": "", "published": "", "rule": "", "ours": "", "seeds": "", "verdict": "",
+           "expected": "", "notes": ""}
+    cell = page_row(row)["claim"]
+    assert f'href="#{anchor_id("szt.tanh")}"' in cell and anchor_id("szt.tanh") == "exp-szt-tanh"
+    shown = f'<table>{cell}</table><a id="exp-szt-tanh" class="ibrep-anchor"></a>'
+    assert drop_dead_links(shown) == shown
+    assert "ibrep-goto" not in drop_dead_links(f"<table>{cell}</table>")
+    assert "tanh compresses" in drop_dead_links(f"<table>{cell}</table>")
+
+
+def test_claim_unit_is_printed_beside_published_and_ours(tmp_path):
+    import pytest
+
+    from ibcore.claims import load_claims
+    from ibcore.errors import ConfigError
+    from ibcore.results import verdict_rows
+
+    path = tmp_path / "claims.toml"
+    path.write_text('''
+[[claims]]
+id = "c"
+statement = "s"
+source = "Fig. 1"
+experiment = "e"
+metric = "m"
+published = 2.5
+rule = "within"
+abs_tol = 0.5
+why = "w"
+profiles = ["quick"]
+expect = "reproduced"
+kind = "paper"
+unit = "bits"
+''')
+    claim = load_claims(path)[0]
+    assert claim.unit == "bits"
+    from ibcore.claims import evaluate
+
+    verdict = evaluate(claim, "quick", {"e": {s: {"m": 2.4 + 0.01 * s} for s in range(5)}})
+    row = verdict_rows([verdict])[0]
+    assert row["published"] == "2.5 bits" and row["ours"].endswith(" bits")
+    assert verdict.to_dict()["unit"] == "bits"
+    path.write_text(path.read_text().replace('unit = "bits"', "unit = 3"))
+    with pytest.raises(ConfigError, match="'unit' must be a string"):
+        load_claims(path)

@@ -19,7 +19,8 @@ with r_i the max-norm distance to the k-th neighbour, for which the unit ball of
 Neighbour search (chosen for speed; every path gives the same counts on tie-free data):
 
 * the k-th neighbour distance eps_i: ``scipy.spatial.cKDTree.query`` (max-norm), or
-  scikit-learn's ``KDTree`` from 8 joint dimensions on, where it is the faster of the two;
+  scikit-learn's ``KDTree`` (leaf size 15) from 8 joint dimensions on, where it is the
+  faster of the two;
 * n_x(i) for a 1-D marginal: one sort and two ``searchsorted`` calls for the open interval
   (x_i - eps_i, x_i + eps_i), with the (at most four) elements next to each rounded end
   re-tested exactly as |x_j - x_i| < eps_i, O(N log N) without a tree;
@@ -73,9 +74,15 @@ def _prepare(
 _SKLEARN_KNN_DIM = 8
 
 
+#: leaf size of that tree: measured at N = 5000, 10-D joint, k = 3 (0.060 s at 15 against
+#: 0.067 s at scikit-learn's default 40; the k + 1 nearest lie in fewer, smaller leaves)
+_SKLEARN_KNN_LEAF = 15
+
+
 def _knn_radius(z: np.ndarray, k: int, workers: int) -> np.ndarray:
     if workers == 1 and z.shape[1] >= _SKLEARN_KNN_DIM:
-        dist, _ = KDTree(z, metric="chebyshev").query(z, k=k + 1)
+        tree = KDTree(z, leaf_size=_SKLEARN_KNN_LEAF, metric="chebyshev")
+        dist, _ = tree.query(z, k=k + 1)
     else:
         dist, _ = cKDTree(z).query(z, k=k + 1, p=np.inf, workers=workers)
     return dist[:, -1]
