@@ -19,7 +19,6 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from ibcore.notebook import Results, html_table
 from ibcore.report import show_figure
 
-
 ACTIVATIONS = ("relu", "tanh")
 EDGE = "Noshad, Zeng & Hero 2019"
 GUPTA = "Gupta 2021"
