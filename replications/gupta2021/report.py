@@ -9,7 +9,7 @@
 # estimator settings of the authors' information-plane code, and puts EDGE's answer beside
 # Saxe et al.'s (ICLR 2018) binning and KDE estimators on the *same* activations.
 #
-# A claim about a trend is *not run* (censored) when the estimate it reads could not have shown
+# A claim about a trend is *inconclusive* (censored) when the estimate it reads could not have shown
 # the trend: an I(X;T) that sits at its ceiling log₂ N (every image in its own cell) "does not
 # compress" whatever the network does, and an XOR-hash estimate whose hash merges most cells
 # measures the hash. Such verdicts are neither reproduced nor refuted.
@@ -116,7 +116,7 @@ figures.agreement(R)
 # training range for ReLU; bins of width 0.5 on MNIST) and the KDE bound. The head-room column
 # is how far below its ceiling (log₂ N, log₂ n for KDE on its subsample) the estimate ever gets
 # in its most saturated layer: below 0.1 bits the estimate is pinned, and a "no compression"
-# read off it is censored, not reproduced.
+# read off it is censored (inconclusive), not reproduced.
 
 # %%
 figures.compression(R)
