@@ -147,15 +147,23 @@ _OPTIONAL = {"published_gap", "published_sd", "censored", "explain", "unit"}
 _CENSOR_BOUNDS = ("below", "above")
 
 
+# What a censored claim is decided as: `not_run` when the run was too short to test the claim
+# at all (e.g. fewer epochs than the paper's minimum); `inconclusive` when the run happened but
+# its estimate saturated, so it could show neither the effect nor its absence.
+CENSOR_VERDICTS = ("not_run", "inconclusive")
+
+
 @dataclass(frozen=True)
 class Censoring:
-    """A claim's statistic is censored (verdict `not_run`) when a seed's `metric` is below or
-    above a bound — e.g. runs shorter than the epoch at which the paper saw its minimum."""
+    """A claim's statistic is censored when a seed's `metric` is below or above a bound — e.g.
+    runs shorter than the epoch at which the paper saw its minimum (verdict `not_run`), or an
+    estimate pinned at its ceiling (verdict `inconclusive`, set with `verdict = ...`)."""
 
     metric: str
     bound: str  # "below" or "above"
     value: float
     reason: str
+    verdict: str = "not_run"  # one of CENSOR_VERDICTS
 
     def applies(self, value: float) -> bool:
         return value < self.value if self.bound == "below" else value > self.value
@@ -166,7 +174,7 @@ def _parse_censoring(raw: Any, where: str) -> Censoring:
         raise ConfigError(f"{where}: field 'censored' must be a table "
                           "{metric = ..., below|above = ..., reason = ...}")
     bounds = [b for b in _CENSOR_BOUNDS if b in raw]
-    unknown = set(raw) - {"metric", "reason", *_CENSOR_BOUNDS}
+    unknown = set(raw) - {"metric", "reason", "verdict", *_CENSOR_BOUNDS}
     if unknown or len(bounds) != 1 or not isinstance(raw.get("metric"), str) \
             or not isinstance(raw.get("reason"), str):
         raise ConfigError(f"{where}: field 'censored' needs 'metric', 'reason' and exactly one "
@@ -175,7 +183,11 @@ def _parse_censoring(raw: Any, where: str) -> Censoring:
     value = raw[bounds[0]]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where}: field 'censored.{bounds[0]}' must be a number")
-    return Censoring(raw["metric"], bounds[0], float(value), raw["reason"])
+    verdict = raw.get("verdict", "not_run")
+    if verdict not in CENSOR_VERDICTS:
+        raise ConfigError(f"{where}: field 'censored.verdict' must be one of "
+                          f"{list(CENSOR_VERDICTS)}, got {verdict!r}")
+    return Censoring(raw["metric"], bounds[0], float(value), raw["reason"], verdict)
 
 
 @dataclass(frozen=True)
@@ -532,7 +544,8 @@ def evaluate(
                        or f"checked under {where} only (the published setup), not '{profile}'")
     own = runs.get(claim.experiment) or {}
     if not own:
-        return Verdict(claim, profile, "not_run", note=f"experiment '{claim.experiment}' not run")
+        return Verdict(claim, profile, "not_run", note=claim.explanation(profile)
+                       or f"experiment '{claim.experiment}' not run")
     rule = RULES[claim.rule]
     other_exp, other_path = claim.experiment, claim.params.get("other")
     if rule.needs_other and ":" in other_path:
@@ -543,7 +556,7 @@ def evaluate(
     seeds = _paired_seeds(claim, own, other_exp, others) if rule.needs_other else sorted(own)
     censored = _censoring_note(claim, own)
     if censored:
-        return Verdict(claim, profile, "not_run", seeds=seeds, note=censored)
+        return Verdict(claim, profile, claim.censored.verdict, seeds=seeds, note=censored)
     values = []
     for seed in seeds:
         where = f"{claim.origin}: claim '{claim.id}', seed {seed}"

@@ -238,6 +238,15 @@ def test_censored_statistic_is_not_run_never_not_reproduced(tmp_path):
     assert evaluate(c, "quick", long).verdict == "reproduced"
 
 
+def test_a_saturated_estimate_can_be_censored_as_inconclusive(tmp_path):
+    c = make_claim(tmp_path, CENSORED.replace("epoch'}", "epoch', verdict = 'inconclusive'}"))
+    short = {"e": {s: {"min_epoch": 19 + s, "o": 5, "epochs": 20} for s in range(5)}}
+    v = evaluate(c, "quick", short)
+    assert v.verdict == "inconclusive" and v.note.startswith("censored:")
+    long = {"e": {s: {"min_epoch": 60 + s, "o": 50, "epochs": 100} for s in range(5)}}
+    assert evaluate(c, "quick", long).verdict == "not_reproduced"
+
+
 def test_censoring_an_unknown_metric_is_an_error(tmp_path):
     c = make_claim(tmp_path, CENSORED)
     runs = {"e": {s: {"min_epoch": 19, "o": 5} for s in range(3)}}
@@ -264,6 +273,8 @@ def test_kind_is_required(tmp_path):
     ("kind = 'paper'\ncensored = {metric = 'e', reason = 'r'}\n", "exactly one of"),
     ("kind = 'paper'\ncensored = {metric = 'e', below = 'x', reason = 'r'}\n",
      "censored.below' must be a number"),
+    ("kind = 'paper'\ncensored = {metric = 'e', below = 1, reason = 'r', verdict = 'failed'}\n",
+     "censored.verdict' must be one of"),
     ("kind = 'paper'\npublished_gap = 'big'\n", "'published_gap' must be a number"),
 ])
 def test_malformed_statistics_fields(tmp_path, extra, message):
@@ -298,6 +309,12 @@ def test_explain_gives_the_reason_a_claim_is_not_run_here(tmp_path):
     c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n"
                    "explain = { paper = 'needs CIFAR-10 and a GPU' }\n")
     assert evaluate(c, "paper", {}).note == "needs CIFAR-10 and a GPU"
+    # also when the profile checks the claim but its experiment never ran (it needs a GPU)
+    c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n"
+                   "explain = { quick = 'needs CIFAR-10 and a GPU' }\n")
+    assert evaluate(c, "quick", {}).note == "needs CIFAR-10 and a GPU"
+    c = make_claim(tmp_path, "metric = 'm'\npublished = 0.0\nrule = 'interval'\n")
+    assert evaluate(c, "quick", {}).note == "experiment 'e' not run"
 
 
 def test_repeated_values_do_not_blow_up_the_bootstrap_interval():

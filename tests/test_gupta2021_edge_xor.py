@@ -7,7 +7,6 @@ import ibcore.mi as mi
 from ibcore.mi.synthetic import correlated_gaussians
 from replications.gupta2021.planes import rank_agreement, saturation
 from replications.gupta2021.runtime import loglog_slope
-from replications.gupta2021.training import log_steps
 
 
 def _edge(x, y, hash_, **kw):
@@ -62,14 +61,6 @@ def test_saturation_share():
     assert saturation(late, 3) == pytest.approx(1.0)
     # worst layer counts; a flat layer is saturated
     assert saturation([[1.0] * 6, late[0]], 3) == pytest.approx(1.0)
-
-
-def test_log_steps_are_log_spaced_and_end_at_epoch_end():
-    steps = log_steps(469, 3)
-    assert steps == [8, 60, 469]
-    assert log_steps(469, 1) == [469]
-    with pytest.raises(ValueError):
-        log_steps(10, 0)
 
 
 def test_loglog_slope_recovers_power():

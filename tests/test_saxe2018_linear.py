@@ -2,31 +2,54 @@
 
 import numpy as np
 import pytest
+import torch
 
 from ibcore.context import RunContext
+from ibcore.train.bias_free import BiasFreeMLP, sum_squared_error
 from replications.saxe2018.advani_saxe import asymptotic_eg, closed_form_eg, simulated_eg
 from replications.saxe2018.linear_experiments import linear111_snr
-from replications.saxe2018.linear_nets import batch_grads, init_weights, make_teacher, products
+from replications.saxe2018.linear_nets import init_weights, make_teacher, train
 
 
-def test_batch_grads_match_finite_differences():
+def _analytic_grads(ws, x, y):
+    """Gradients of ½ Σ (y − ŷ)² for ŷ = W_L … W_1 x, by hand (chain rule on the products)."""
+    hs = [x.T]
+    for w in ws:
+        hs.append(w @ hs[-1])
+    delta = hs[-1] - y[None, :]
+    grads = [None] * len(ws)
+    for layer in range(len(ws) - 1, -1, -1):
+        grads[layer] = delta @ hs[layer].T
+        delta = ws[layer].T @ delta
+    return grads
+
+
+def test_shared_trainer_takes_the_analytic_gradient_step():
+    """One full-batch epoch of `train` (fit_stacked on a bias-free float64 net) is W ← W − η∇."""
     rng = np.random.default_rng(0)
     ws = init_weights([4, 3, 2, 1], 0.8, rng)
     x, y = rng.standard_normal((5, 4)), rng.standard_normal(5)
+    seen = []
+    train([w.copy() for w in ws], x, y, 0.05, 0, 1, 1, torch.Generator().manual_seed(0),
+          lambda epoch, cur: seen.append(cur))
+    expected = [w - 0.05 * g for w, g in zip(ws, _analytic_grads(ws, x, y))]
+    for got, want in zip(seen[-1], expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
-    def loss(ws):
-        return 0.5 * np.sum((x @ products(ws)[-1].T - y[:, None]) ** 2)
 
-    grads = batch_grads(ws, x, y)
-    eps = 1e-6
-    for layer in range(3):
-        for idx in np.ndindex(ws[layer].shape):
-            plus = [w.copy() for w in ws]
-            plus[layer][idx] += eps
-            minus = [w.copy() for w in ws]
-            minus[layer][idx] -= eps
-            fd = (loss(plus) - loss(minus)) / (2 * eps)
-            assert grads[layer][idx] == pytest.approx(fd, rel=1e-5, abs=1e-7)
+def test_bias_free_net_has_no_trainable_bias_and_keeps_float64():
+    w = [torch.randn(2, 3, 4, dtype=torch.float64), torch.randn(2, 4, 1, dtype=torch.float64)]
+    net = BiasFreeMLP(w)
+    assert [n for n, _ in net.named_parameters()] == ["weights.0", "weights.1"]
+    x = torch.randn(7, 3, dtype=torch.float64)
+    with torch.no_grad():
+        out = net(x)
+    assert out.dtype == torch.float64
+    np.testing.assert_allclose(out[1].numpy(), (x @ w[0][1] @ w[1][1]).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(net.products(1)[-1].numpy(), (w[0][1] @ w[1][1]).T.numpy(),
+                               rtol=1e-12)
+    loss = sum_squared_error(out, torch.zeros(2, 7, dtype=torch.float64))
+    np.testing.assert_allclose(loss.numpy(), 0.5 * out[..., 0].square().sum(-1).numpy())
 
 
 def test_generalisation_error_matches_fresh_samples():

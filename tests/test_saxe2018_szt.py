@@ -4,8 +4,21 @@ import numpy as np
 import pytest
 import torch
 
-from replications.saxe2018.szt_experiment import BINNING, kde_subset, plane_metrics
-from replications.saxe2018.szt_training import sigmoid_output_loss, split
+from replications.saxe2018.snr_step import NO_STEP, step_of
+from replications.saxe2018.szt_experiment import (
+    BINNING,
+    kde_indices,
+    kde_subset,
+    plane_distance,
+    plane_metrics,
+)
+from replications.saxe2018.szt_training import (
+    WIDTHS,
+    authors_init,
+    sigmoid_output_loss,
+    split,
+    steps_per_epoch,
+)
 
 
 def test_sigmoid_loss_is_summed_binary_cross_entropy():
@@ -61,3 +74,55 @@ def test_seeds_trained_together_equal_seeds_trained_alone():
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(block[0][0].acts[-1][0], rec.acts[-1][0])  # seeds differ
     assert not np.array_equal(rec.acts[0][0], rec.acts[-1][0])  # it trained
+
+
+def test_authors_init_truncated_normal_by_width_zero_biases():
+    net = authors_init(WIDTHS, "tanh", [0, 1, 2, 3])
+    for i, (w, b) in enumerate(zip(net.weights, net.biases)):
+        assert torch.all(b == 0)
+        width = w.shape[2]
+        if i < len(WIDTHS) - 2:
+            sd = 1 / np.sqrt(width)
+            assert w.abs().max() <= 2 * sd + 1e-6  # truncated at two standard deviations
+            # a normal truncated at ±2σ has standard deviation 0.88σ
+            assert w.std().item() == pytest.approx(0.88 * sd, rel=0.3)
+    assert not torch.equal(net.weights[0][0], net.weights[0][1])  # seeds differ
+    again = authors_init(WIDTHS, "tanh", [1])
+    assert torch.equal(again.weights[2][0], net.weights[2][1])  # seed k draws the same alone
+
+
+def test_kde_on_the_test_patterns():
+    tr = np.arange(0, 100, 2)
+    idx = kde_indices({"kde_set": "test", "kde_samples": 0}, tr, 100, np.random.default_rng(0))
+    np.testing.assert_array_equal(idx, np.arange(1, 100, 2))
+    idx = kde_indices({"kde_set": "test", "kde_samples": 10}, tr, 100, np.random.default_rng(0))
+    assert len(idx) == 10 and set(idx) <= set(range(1, 100, 2))
+
+
+def test_pinned_layers_are_excluded_and_fitting_rise():
+    ceiling = np.log2(16)
+    ixt = [[ceiling] * 3, [ceiling - 0.05, ceiling, ceiling], [1, 2, 1.5], [0.5, 1, 1],
+           [0.2, 0.5, 0.4], [0.1, 0.2, 0.2]]
+    ity = [[0.1, 0.5, 0.9]] * 6
+    m = plane_metrics({"ixt": ixt, "ity": ity}, n_samples=16, epochs=[0, 1, 100])
+    assert m["pinned"] == [1, 2] and m["n_free_hidden"] == 3
+    assert m["ixt_hidden_free"] == ixt[2:5]
+    assert m["ity_fit_rise"] == pytest.approx(0.4)  # max over epochs <= 10 minus epoch 0
+
+
+def test_step_detector_accepts_a_step_and_rejects_a_drift():
+    epochs = np.unique(np.round(np.logspace(0, 4, 60)).astype(int))
+    step = np.where(epochs < 300, 10.0, 0.1)
+    st = step_of(epochs, step)
+    assert st["drop"] == pytest.approx(2.0)
+    assert st["width"] < 0.2 and st["early_plateau"] > 2 and st["late_plateau"] > 1
+    drift = 10 ** (1 - 0.5 * np.log10(epochs))  # falls 2 decades steadily over 4 decades
+    assert step_of(epochs, drift)["width"] > 1.0
+    assert step_of(epochs, np.ones(len(epochs)))["width"] == NO_STEP
+
+
+def test_plane_distance_and_steps_per_epoch():
+    a = {"ixt": {"layer1": [0, 1], "layer2": [0, 0]}, "ity": {"layer1": [0, 0], "layer2": [0, 0]}}
+    b = {"ixt": {"layer1": [3, 1], "layer2": [9, 9]}, "ity": {"layer1": [4, 0], "layer2": [0, 0]}}
+    assert plane_distance(a, b) == pytest.approx(2.5)  # output layer2 left out
+    assert steps_per_epoch(3277, 32) == 103 and steps_per_epoch(3277, 0) == 1

@@ -91,8 +91,11 @@ def load_saxe(store: RunStore, spec: RunSpec) -> RunData:
     layers = [arrays[k] for k in names[:-1]]  # the last is the output layer
     labels = _need(arrays, "labels", spec, path)
     n = layers[0].shape[1]
-    k = int(spec.params.get("kde_samples", KDE_SAMPLES))
-    kde_rows = subset(n, k if 0 < k <= KDE_SAMPLES else KDE_SAMPLES, spec.seed, 3)
+    if "kde_idx" in arrays:  # the rows the run's own KDE plane used (the test patterns)
+        kde_rows = np.asarray(arrays["kde_idx"], dtype=np.int64)
+    else:  # runs from before the KDE moved to the test set: a random subset of all inputs
+        k = int(spec.params.get("kde_samples", KDE_SAMPLES))
+        kde_rows = subset(n, k if 0 < k <= KDE_SAMPLES else KDE_SAMPLES, spec.seed, 3)
     x, _ = szt()
     return RunData(
         spec, spec.params["activation"], [float(e) for e in _need(arrays, "epochs", spec, path)],

@@ -1,13 +1,18 @@
 # %% [markdown]
-# # EDGE vs HSIC information planes on MNIST
+# # EDGE vs HSIC information planes on MNIST (Noshad, Zeng & Hero 2019; Gupta 2021)
 #
 # Gupta's IIT Mandi (2021) study "Why Deep Learning Works?" holds everything fixed except the
 # mutual-information estimator: it implements EDGE (Noshad, Zeng & Hero, ICASSP 2019,
-# arXiv:1801.09125), with its own XOR vector hash, and compares EDGE's information-plane
-# trends with HSIC's on MNIST. This report checks Gupta's five inferences, the EDGE paper's
-# own claims (accuracy, linear time, compression for both tanh and ReLU in Fig. 5), and puts
-# EDGE's answer on ReLU compression beside Saxe et al.'s (ICLR 2018) binning and KDE
-# estimators evaluated on the *same* stored activations.
+# arXiv:1801.09125) with its own XOR vector hash and compares EDGE's information-plane trends
+# with HSIC's on MNIST. This report checks Gupta's five inferences, the EDGE paper's own claims
+# (accuracy, linear time, compression in every layer in Fig. 5) with the network, data and
+# estimator settings of the authors' information-plane code, and puts EDGE's answer beside
+# Saxe et al.'s (ICLR 2018) binning and KDE estimators on the *same* activations.
+#
+# A claim about a trend is *inconclusive* (censored) when the estimate it reads could not have shown
+# the trend: an I(X;T) that sits at its ceiling log₂ N (every image in its own cell) "does not
+# compress" whatever the network does, and an XOR-hash estimate whose hash merges most cells
+# measures the hash. Such verdicts are neither reproduced nor refuted.
 
 # %%
 from replications.gupta2021 import figures
@@ -18,49 +23,49 @@ R = Results.load("gupta2021")
 R.verdict_table()
 
 # %% [markdown]
-# ## EDGE accuracy against exact MI (EDGE paper Sec. 6, Figs. 2-3)
+# ## EDGE accuracy against exact MI (Noshad, Zeng & Hero 2019, Sec. 6, Figs. 2-3)
 #
-# X ~ N(0, I₂), Y = X + a·U([0,1]²) for a ∈ {0.1, 0.2, 0.5, 1}, and a four-component
-# Gaussian mixture X ∈ {1,2,3,4}, Y | X ~ N([x/2,0,0,0], I₄). The exact MI comes from 1-D
-# quadrature (`ground_truth.py`). The paper reports EDGE's MSE falling with N and lying
-# below KSG's. Here EDGE runs with `ibcore.mi`'s default bandwidth rule
-# ε₀ = 3·N^(−1/(2d)) in standard-deviation units and 5 ensemble members. Its MSE falls with
-# N but stays far above KSG's: the ε-cells are much wider than the fine uniform noise, so
-# EDGE underestimates strong dependence by several bits (bias table below).
+# X ~ N(0, I₂), Y = X + a·U([0,1]²) for a ∈ {0.1, 0.2, 0.5, 1}, and a four-component Gaussian
+# mixture X ∈ {1,2,3,4}, Y | X ~ N([x/2,0,0,0], I₄); exact MI by 1-D quadrature
+# (`ground_truth.py`). Three estimators see the same samples: the authors' EDGE with the
+# defaults of their code (p-stable hash, nearest-neighbour bandwidth, median of five members),
+# `ibcore.mi.EdgeMI` (bandwidth rule 3·N^(−1/(2d)) sd, optimal weights) and KSG (k = 3). The
+# claims compare at a = 1/5, the paper's own comparison.
 
 # %%
 figures.accuracy(R)
 
 # %% [markdown]
-# ## Runtime (EDGE paper: O(N))
+# ## Runtime (Noshad, Zeng & Hero 2019: O(N))
 #
-# Fastest of several calls, same samples for both estimators (uniform-noise case, a = 0.5).
-# Timings were taken while other jobs shared the machine, so absolute seconds are inflated;
-# the slopes are what the claims use.
+# Fastest of several calls, same samples for both estimators (uniform noise, a = 0.5), one
+# seed per repetition of the whole sweep. Timings were taken while other jobs may have shared
+# the machine, so absolute seconds are inflated; the slopes are what the claims use.
 
 # %%
 figures.runtime(R)
 
 # %% [markdown]
-# ## Training (EDGE paper: test accuracy ≈ 0.98)
+# ## Training (Noshad, Zeng & Hero 2019: test accuracy ≈ 0.98)
 #
-# 784-W-20-20-20-10, Adam lr 0.003, batch 128; W = 1024 in the paper profile, narrower in
-# quick (see Deviations). Test accuracy on the 10,000 MNIST test images, which are also the
-# images on which every MI estimate below is computed.
+# The authors' information-plane code: 784-W-20-20-20-10, truncated-normal(0.1) weights, zero
+# biases, Adam with learning rate 0.003, batch 128, loss 100 × mean cross-entropy, the 60,000
+# training images; W = 1024 in the paper profile, narrower and fewer epochs in quick (README,
+# Deviations). Every estimate below is computed on the first 10,000 *training* images, as in
+# their code; test accuracy on the 10,000 test images.
 
 # %%
 figures.training_curves(R)
 
 # %% [markdown]
-# ## Information planes, ReLU (Gupta's study; EDGE Fig. 5 right)
+# ## Information planes, ReLU (Gupta 2021; Noshad, Zeng & Hero 2019, Fig. 5)
 #
-# Each point is one snapshot (log-spaced steps within every epoch), colour = epoch, one curve
-# per hidden layer T1 (wide) … T4. Left: EDGE with the paper's floor hash; middle: EDGE with
-# Gupta's XOR hash; right: normalised HSIC (not bits, so only its shape is comparable). Gupta
-# reports curves that saturate, I(T;Y) rising, I(X;T) falling, deeper layers lower, and
-# EDGE and HSIC agreeing. Here HSIC shows that picture (nHSIC(T,Y) rises and levels off,
-# nHSIC(X,T) peaks in epoch 1 and then falls slowly in T2-T4); EDGE with the XOR hash does
-# not (see the comparison section for why).
+# One point per epoch end, colour = epoch, one curve per hidden layer T1 (wide) … T4. Top row:
+# EDGE as the authors run it (raw images as X, projected to about 9 dimensions by a p-stable
+# hash, nearest-neighbour bandwidths, per-layer smoothness γ), ibcore's EDGE with the sample
+# index as X, and Gupta's XOR hash at the library bandwidth. Bottom row: the XOR hash at the
+# fine bandwidth ε = 0.05 sd, normalised HSIC, and the PyGlow-style HSIC (a guess, see
+# Deviations). HSIC is not in bits; only its shape is comparable.
 
 # %%
 figures.planes(R, "planes_relu")
@@ -69,7 +74,7 @@ figures.planes(R, "planes_relu")
 figures.ixt_by_layer(R, "planes_relu")
 
 # %% [markdown]
-# ## Information planes, tanh (EDGE Fig. 5 left)
+# ## Information planes, tanh (Noshad, Zeng & Hero 2019, Fig. 5)
 
 # %%
 figures.planes(R, "planes_tanh")
@@ -78,49 +83,43 @@ figures.planes(R, "planes_tanh")
 figures.ixt_by_layer(R, "planes_tanh")
 
 # %% [markdown]
-# ## Do EDGE and HSIC agree? (Gupta's inference 5)
+# ## How often does the XOR hash collide? (Gupta 2021)
 #
-# Spearman ρ between the EDGE and HSIC curves over all snapshots, per layer (mean over
-# seeds). The claim needs ρ ≥ 0.7 in every layer; a constant curve has no ranking and
-# counts as ρ = 0.
+# Gupta's vector hash combines per-coordinate hashes by XOR, which is symmetric and cancels
+# equal terms: cells whose index vectors are permutations of each other, or differ by a pair of
+# equal entries, share a code. The table gives, for every layer and epoch, the share of occupied
+# ε-cells that the XOR hash merges, beside the XOR estimates themselves. Gupta's inferences are
+# evaluated on the epochs where the fine-bandwidth hash merges fewer than 1 % of the cells
+# (threshold and bandwidth fixed before the run); at the library bandwidth the hash merges
+# nearly every cell and its estimates say more about the hash than about the network.
+
+# %%
+figures.collisions(R)
+
+# %% [markdown]
+# ## Do EDGE and HSIC agree? (Gupta 2021, inference 5)
+#
+# Spearman ρ between an EDGE curve and the HSIC curve of the same layer over epochs (mean over
+# seeds). Gupta's claim needs ρ ≥ 0.7 in every layer; a constant curve has no ranking and counts
+# as ρ = 0. The `collision_free` rows use only the epochs where the XOR hash merges < 1 % of
+# the cells.
 
 # %%
 figures.agreement(R)
 
 # %% [markdown]
-# ## EDGE vs Saxe et al.: does ReLU compress?
+# ## Does I(X;T) fall? EDGE beside Saxe et al. 2018 on the same activations
 #
 # The EDGE paper reads its Fig. 5 as compression "in all hidden layers for both activations",
-# against Saxe et al.'s finding that ReLU networks do not compress. Below, I(X;T) per layer
-# at every epoch end, for the same activations, under each estimator. How to read it:
-#
-# * **Binning** (30 bins over the training range): for ReLU every one of the 10,000 distinct
-#   test images sits in its own bin pattern after one epoch, so I(X;T) = H(T) is pinned at
-#   log₂ 10,000 ≈ 13.3 bits and cannot show compression. For tanh the bounded units fill
-#   fewer bins as they saturate, and T2-T4 fall by 0.3-0.7 bits over training: Saxe's
-#   "tanh compresses, ReLU does not", qualitatively.
-# * **KDE** (noise variance 0.1, 500-image subsample): ReLU layers pinned at
-#   log₂ 500 ≈ 8.97 bits; tanh layers T2-T4 stay below it (6.5-8.3 bits) and roughly flat.
-# * **EDGE, paper hash** (ε ≈ 2.4 standard deviations in the 20-unit layers): every image
-#   has its own ε-cell in every layer, so I(X;T) = log₂ N ≈ 13.3 bits (the pointwise cap
-#   min(log₂ w, U) of the paper does not bind for I(X;T)); like binning it is saturated and
-#   cannot show compression. (An earlier version capped g = w log₂ w, which made the curves
-#   fall as cells became *more* distinct; those "drops" were an artefact.)
-# * **EDGE, XOR hash**: element codes at resolution ε are small integers, and their XOR
-#   collides massively; I(T;Y) reads ≈ 0-0.5 bits for a 97 % accurate network and I(X;T)
-#   of T1 drifts upward, opposite to HSIC.
-#
-# So which answer you get is set by the estimator's resolution relative to N: binning and
-# KDE at Saxe's settings are saturated by ReLU layers on 10,000 distinct test images and
-# say "no compression" (binning still sees tanh compress); EDGE at the library's ε is
-# saturated the same way.
-#
-# The table gives the peak-minus-final drop per layer of the seed-averaged curves; ≥ 0.1 bits
-# is what the compression claims count as compression (the claims apply it per seed, in
-# every layer).
+# against Saxe et al.'s finding that ReLU networks do not compress. Below, I(X;T) per layer at
+# every epoch end under each estimator, with Saxe's own binning settings (100 bins over the
+# training range for ReLU; bins of width 0.5 on MNIST) and the KDE bound. The head-room column
+# is how far below its ceiling (log₂ N, log₂ n for KDE on its subsample) the estimate ever gets
+# in its most saturated layer: below 0.1 bits the estimate is pinned, and a "no compression"
+# read off it is censored (inconclusive), not reproduced.
 
 # %%
-figures.saxe_comparison(R)
+figures.compression(R)
 
 # %%
 R.deviations()

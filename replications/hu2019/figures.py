@@ -8,12 +8,14 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
+from ibcore.report import show_figure
+
 DPI = 90
 PUBLISHED_BBNN = {"vanilla": ("Vanilla BNN", "1/n", 90.05),
                   "fixed": ("Fixed-prior β-BNN", 1e-10, 95.86),
                   "beta": ("β-BNN", 1e-5, 96.08), "online": ("Online β-BNN", 1e-3, 97.12)}
-METHOD_NAMES = {"student": "Student", "kd": "KD", "fitnet": "FitNet", "at": "AT", "nst": "NST",
-                "vid": "VID"}
+METHOD_NAMES = {"student": "Student", "kd": "KD", "fitnet": "FitNet (two-stage)",
+                "fitnet_joint": "FitNet (joint)", "at": "AT", "nst": "NST", "vid": "VID"}
 
 
 def blahut_arimoto(R) -> None:
@@ -39,36 +41,111 @@ def blahut_arimoto(R) -> None:
                 title="Gaussian: Lagrangian per iteration")
     axes[2].legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    plt.show()
+    show_figure(fig, alt="Blahut–Arimoto rate–distortion points on the closed-form curves: "
+                "Bernoulli(0.3) with Hamming distortion (max error "
+                f"{m['binary']['max_err_bits']:.1e} bits) and a gridded N(0, 1) with squared "
+                "error (max error "
+                f"{m['gauss']['max_err_bits']:.1e} bits); right, the Gaussian Lagrangian above its "
+                "final value per iteration, one line per β, on a log axis, never rising.")
 
 
-def bbnn(R) -> None:
-    """Accuracy vs β per variant and the table at β* next to the slides' numbers."""
+def anchor(R) -> None:
+    """Plain training's test accuracy against n, with the slides' four rows as lines."""
+    runs = R.metrics("bbnn_anchor")
+    if not runs:
+        return
+    sizes = np.array(runs[0]["sizes"])
+    accs = np.array([m["acc"] for m in runs])
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
+    mean = accs.mean(0)
+    ax.errorbar(sizes, mean, yerr=[mean - accs.min(0), accs.max(0) - mean], marker="o",
+                capsize=3, label="plain MLP 784-100-10 (seed mean, range)")
+    for key, (_, ls) in VARIANT_STYLE.items():
+        label, _, acc = PUBLISHED_BBNN[key]
+        ax.axhline(acc, ls=ls, lw=1, color="0.4")
+        ax.annotate(f"slides: {label} {acc}", (sizes[0], acc), fontsize=7, va="bottom")
+    ax.axvline(runs[0]["n_ref"], color="k", ls=":", lw=1)
+    ax.set_xscale("log")
+    ax.set(xlabel="training images n", ylabel="test accuracy [%]",
+           title="the anchor: plain training against n (dotted: the anchored n)")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    show_figure(fig, alt="Plain MLP test accuracy against the number of training images "
+                "(log axis): " + ", ".join(f"{a:.1f} % at n = {n:,}"
+                                          for n, a in zip(sizes, accs.mean(0)))
+                + "; horizontal lines mark the slides' four β-BNN rows (90.05, 95.86, 96.08, "
+                f"97.12 %) and a dotted vertical line the anchored n = {runs[0]['n_ref']:,}.")
+
+
+VARIANT_STYLE = {"vanilla": ("o", "-"), "fixed": ("s", "--"), "beta": ("^", "-."),
+                 "online": ("D", ":")}
+
+
+def bbnn(R, suffix: str = "") -> None:
+    """Accuracy vs β per variant (both predictors) and the table at β* next to the slides'.
+
+    `suffix` "" is the anchored arm, "_n1000" the n = 1,000 arm.
+    """
     rows, curves = [], []
     for key, (label, pub_beta, pub_acc) in PUBLISHED_BBNN.items():
-        runs = R.metrics(f"bbnn_{key}")
+        runs = R.metrics(f"bbnn_{key}{suffix}")
         if not runs:
             continue
         for seed, m in enumerate(runs):
-            curves += [{"variant": label, "β": b, "test accuracy [%]": a, "seed": seed}
-                       for b, a in zip(m["betas"], m["test_acc"])]
-        accs = [m["acc"] for m in runs]
-        rows.append({"algorithm": label, "published β*": pub_beta,
-                     "our β* (per seed)": ", ".join(f"{m['best_beta']:.0e}" for m in runs),
-                     "published acc [%]": pub_acc,
-                     "our acc [%] (mean ± sd)": f"{np.mean(accs):.2f} ± {np.std(accs):.2f}"})
+            for tag, pred in (("", "refit"), ("_mix", "mixture")):
+                if f"test_acc{tag}" in m:
+                    curves += [{"variant": label, "key": key, "predictor": pred, "β": b,
+                                "acc": a, "seed": seed}
+                               for b, a in zip(m["betas"], m[f"test_acc{tag}"])]
+        row = {"algorithm": label, "published β*": pub_beta, "published acc [%]": pub_acc,
+               "our β* (per seed)": ", ".join(f"{m['best_beta']:.0e}" for m in runs),
+               "refit acc [%] (mean ± sd)": _mean_sd([m["acc"] for m in runs])}
+        if "acc_mix" in runs[0]:
+            row["mixture β* (per seed)"] = ", ".join(f"{m['best_beta_mix']:.0e}" for m in runs)
+            row["mixture acc [%] (mean ± sd)"] = _mean_sd([m["acc_mix"] for m in runs])
+        rows.append(row)
     if not rows:
-        print(f"No β-BNN experiment was run in the '{R.profile}' profile.")
+        print(f"No β-BNN experiment of this arm was run in the '{R.profile}' profile.")
         return
     display(pd.DataFrame(rows))
     df = pd.DataFrame(curves)
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=DPI)
-    sns.lineplot(df, x="β", y="test accuracy [%]", hue="variant", marker="o", ax=ax,
-                 errorbar=("pi", 100))
-    ax.set_xscale("log")
-    ax.set_title("β sweep (distortion = mean NLL; rate = KL(q ‖ m))")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), dpi=DPI, sharey=True)
+    for ax, pred in zip(axes, ("refit", "mixture")):
+        for key, (marker, ls) in VARIANT_STYLE.items():
+            part = df[(df.key == key) & (df.predictor == pred)]
+            if part.empty:
+                continue
+            g = part.groupby("β")["acc"]
+            mean, lo, hi = g.mean(), g.min(), g.max()
+            ax.plot(mean.index, mean.values, marker=marker, ls=ls, label=PUBLISHED_BBNN[key][0])
+            ax.fill_between(mean.index, lo.values, hi.values, alpha=0.15)
+        ax.set_xscale("log")
+        ax.set(xlabel="β", ylabel="test accuracy [%]",
+               title=("refitted posterior mean" if pred == "refit"
+                      else "bootstrap mixture Θ as an ensemble (learned variants)"))
+        ax.legend(fontsize=8)
     fig.tight_layout()
-    plt.show()
+    summary = "; ".join(
+        f"{PUBLISHED_BBNN[k][0]}: {g.mean():.1f} % at β = {b:.0e}"
+        for k in VARIANT_STYLE
+        for b, g in [_best_point(df[(df.key == k) & (df.predictor == "refit")])] if g is not None)
+    show_figure(fig, alt="Test accuracy against β (log axis) for the four β-BNN variants, each "
+                "with its own marker and line style (Vanilla circles solid, Fixed squares dashed, "
+                "β-BNN triangles dash-dot, Online diamonds dotted); left the refitted posterior "
+                "mean, right the bootstrap-mixture ensemble; bands span the seeds. Highest seed-"
+                f"mean accuracy per variant: {summary}.")
+
+
+def _best_point(part: pd.DataFrame):
+    if part.empty:
+        return None, None
+    means = part.groupby("β")["acc"].mean()
+    b = means.idxmax()
+    return b, part[part["β"] == b]["acc"]
+
+
+def _mean_sd(values: list[float]) -> str:
+    return f"{np.mean(values):.2f} ± {np.std(values):.2f}"
 
 
 def vid_mnist(R) -> None:
@@ -99,7 +176,11 @@ def vid_mnist(R) -> None:
     axes[1].set(xlabel="examples per class", ylabel="VID − Student [pp]",
                 title="gain of VID over the Student (dots: seeds)")
     fig.tight_layout()
-    plt.show()
+    ks = runs[0]["per_class"]
+    show_figure(fig, alt="Left: MNIST MLP-student test accuracy against examples per class "
+                f"({', '.join(map(str, ks))}) for {', '.join(METHOD_NAMES.values())}. Right: "
+                "seed-mean gain of VID over the Student, "
+                + ", ".join(f"{g:.1f} pp at {k}/class" for k, g in zip(ks, gains.mean(0))) + ".")
 
 
 def vid_dynamics(R) -> None:
@@ -119,7 +200,12 @@ def vid_dynamics(R) -> None:
            title="VID bound on the conv-map hint during training")
     ax.legend()
     fig.tight_layout()
-    plt.show()
+    shares = np.array([m["vid_bound"]["early_share"] for m in runs])
+    show_figure(fig, alt="Seed-mean VID log-density per element of the conv-map hint over "
+                "training steps, one line per data size; the dotted line marks the first "
+                f"{frac:.0%} of training, in which the bound gained "
+                + ", ".join(f"{s:.0%} of its total rise at {k}/class"
+                            for k, s in zip(runs[0]["per_class"], shares.mean(0))) + ".")
     shares = np.array([m["vid_bound"]["early_share"] for m in runs])
     print(f"share of the total rise reached in the first {frac:.0%} of steps (mean over seeds): "
           + ", ".join(f"{k}/class: {s:.3f}" for k, s in zip(runs[0]["per_class"], shares.mean(0))))
@@ -148,7 +234,7 @@ def paper_tables(R) -> None:
         print(title)
         display(pd.DataFrame(table, index=cols).T)
         if not R.metrics(name):
-            print(f"→ `{name}` not run in the '{R.profile}' profile (needs the data set and a "
-                  "GPU); its claims are not_run.\n")
+            print(f"→ `{name}` never run here: it needs the data set and a CUDA GPU, and this "
+                  "machine has neither; its claims are not_run.\n")
         else:
             display(pd.DataFrame(R.metrics(name)[0]["acc"]).T)

@@ -18,8 +18,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from ibcore.context import RunContext
-from ibcore.nn.distill import ATLoss, FitNetLoss, KDLoss, NSTLoss, VIDLoss
+from ibcore.nn.distill import FitNetLoss, KDLoss, NSTLoss, VIDLoss
 from ibcore.nn.wrn import wrn_40_2
+from ibcore.train.loader_fit import fit_loader
+from replications.hu2019.at_scale import ATMeanLoss
 
 RESNET_HINTS = ["layer1", "layer2", "layer3", "layer4"]
 VGG9_HINTS = ["5", "12", "19"]  # the ReLU after each pair of VGG-9 convs (64, 128, 256 ch)
@@ -98,7 +100,7 @@ def method_terms(method: str, s_ch: list[int], t_ch: list[int], conv: list[bool]
         "student": [],
         "kd": [(KDLoss(cfg["kd_temperature"]), -1, cfg["kd_alpha"])],
         "fitnet": [(FitNetLoss(s_ch[i], t_ch[i], conv[i]), i, cfg["lam_fitnet"]) for i in pairs],
-        "at": [(ATLoss(), i, cfg["lam_at"]) for i in pairs if conv[i]],
+        "at": [(ATMeanLoss(), i, cfg["lam_at"]) for i in pairs if conv[i]],
         "nst": [(NSTLoss(), i, cfg["lam_nst"]) for i in pairs if conv[i]],
         "vid": [(VIDLoss(s_ch[i], t_ch[i], conv[i], hidden=t_ch[i]), i, cfg["lam_vid"])
                 for i in pairs],
@@ -108,29 +110,28 @@ def method_terms(method: str, s_ch: list[int], t_ch: list[int], conv: list[bool]
 
 def distill(teacher: nn.Module, student: nn.Module, terms: list, loaders: tuple, cfg: dict,
             device: str) -> float:
-    """SGD on the student's CE + Σ λ·transfer terms; returns test top-1 accuracy (%)."""
+    """SGD on the student's CE + Σ λ·transfer terms (`ibcore.train.loader_fit.fit_loader`);
+    returns test top-1 accuracy (%)."""
     train, test = loaders
     mods = nn.ModuleList([t[0] for t in terms]).to(device)
-    params = list(student.parameters()) + list(mods.parameters())
-    opt = torch.optim.SGD(params, lr=cfg["lr"], momentum=0.9, weight_decay=cfg["wd"],
+    model = nn.ModuleDict({"student": student, "terms": mods})
+    opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=0.9, weight_decay=cfg["wd"],
                           nesterov=True)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg["epochs"])
     teacher.eval()
-    for _ in range(cfg["epochs"]):
-        student.train()
-        for x, y in train:
-            x, y = x.to(device), y.to(device)
-            with torch.no_grad():
-                t_logits, t_feats = teacher.forward_with_features(x)
-            s_logits, s_feats = student.forward_with_features(x)
-            loss = F.cross_entropy(s_logits, y)
-            for mod, i, lam in terms:
-                s, t = (s_logits, t_logits) if i < 0 else (s_feats[i], t_feats[i])
-                loss = loss + lam * mod(s, t)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        sched.step()
+
+    def loss_fn(_m: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            t_logits, t_feats = teacher.forward_with_features(x)
+        s_logits, s_feats = student.forward_with_features(x)
+        loss = F.cross_entropy(s_logits, y)
+        for mod, i, lam in terms:
+            s, t = (s_logits, t_logits) if i < 0 else (s_feats[i], t_feats[i])
+            loss = loss + lam * mod(s, t)
+        return loss
+
+    fit_loader(model, opt, loss_fn, train, n_epochs=cfg["epochs"], device=device,
+               scheduler=sched)
     return evaluate(student, test, device)
 
 
@@ -165,7 +166,8 @@ def run_cifar10(cfg: dict, ctx: RunContext) -> dict:
     acc: dict[str, dict[str, float]] = {}
     for method in cfg["methods"]:
         acc[method] = {}
-        for width in cfg["widths"]:
+        for j, width in enumerate(cfg["widths"]):
+            torch.manual_seed(ctx.seed * 1000 + j)  # same student for every method
             student = MLPStudent(width).to(device)
             # hint: last WRN group (128 × 8 × 8, flattened) ← last hidden layer (vector)
             terms = method_terms(method, [width], [128 * 64], [False], cfg)
@@ -236,6 +238,7 @@ def run_transfer_table(dataset: str, cfg: dict, ctx: RunContext) -> dict:
         distill(NoTeacher(), teacher, [], (train, test),
                 {**cfg, "epochs": cfg["teacher_epochs"]}, device)
         for method in cfg["methods"]:
+            torch.manual_seed(ctx.seed * 1000 + k)  # same student for every method
             if dataset == "cub200":
                 s_net = torchvision.models.resnet18(num_classes=n_cls)
                 student = Hooked(s_net, RESNET_HINTS)

@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ibcore.context import RunContext
-from ibcore.train import error_rate, minibatches
+from ibcore.train import error_rate, fit
 
 
 class MnistTeacher(nn.Module):
@@ -36,21 +36,30 @@ class MnistTeacher(nn.Module):
 
 
 def train_teacher(
-    x: torch.Tensor, y: torch.Tensor, cfg: dict, ctx: RunContext
-) -> MnistTeacher:
-    """Adam on cross-entropy for `teacher_epochs` epochs over (x, y); returns it in eval mode."""
+    x: torch.Tensor, y: torch.Tensor, val: tuple[torch.Tensor, torch.Tensor], cfg: dict,
+    ctx: RunContext,
+) -> tuple[MnistTeacher, int]:
+    """Adam on cross-entropy (`ibcore.train.fit`), one epoch at a time, until the held-out
+    `val` accuracy reaches `teacher_target` or `teacher_max_epochs` have run.
+
+    Returns (teacher in eval mode with frozen weights, epochs trained). The target is checked
+    on a validation split of the training set, never on the test set the claims read.
+    """
+    torch.manual_seed(ctx.seed)  # the teacher's initialisation
     model = MnistTeacher(cfg["teacher_c1"], cfg["teacher_c2"], cfg["teacher_fc"])
     opt = torch.optim.Adam(model.parameters(), lr=cfg["teacher_lr"])
     gen = ctx.torch_generator(1)
-    for _ in ctx.progress(range(cfg["teacher_epochs"]), desc="teacher"):
-        for idx in minibatches(len(x), cfg["teacher_batch"], gen):
-            opt.zero_grad()
-            F.cross_entropy(model(x[idx]), y[idx]).backward()
-            opt.step()
+    epochs = 0
+    while epochs < cfg["teacher_max_epochs"]:
+        fit(model, opt, lambda m, xb, yb: F.cross_entropy(m(xb), yb), x, y, n_epochs=1,
+            batch_size=cfg["teacher_batch"], generator=gen)
+        epochs += 1
+        if teacher_accuracy(model, *val) >= cfg["teacher_target"]:
+            break
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    return model
+    return model, epochs
 
 
 def teacher_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:

@@ -1,13 +1,21 @@
 """Mao et al. (CIKM 2021) + Fu et al. (NeurIPS 2022): experiment name → run function.
 
-Every Table 1/2 cell is one experiment (`<init>_mlp<layers>_<method>`), every NSR row another
-(`nsr_mlp<net>_<ce|nsr>`); the config carries what differs between them.
+One experiment per depth of Tables 1/2 and score arm (`mlp<layers>_<score>`: every init × method
+of one seed in one ensemble) and one per NSR net and layer arm (`nsr_mlp<net>_<layer>`); the
+config carries what differs between them.
 """
 
 from replications.mao2021 import init_runs, nsr_runs
-from replications.mao2021.tables import FU, MAO, mao_name, nsr_name
+from replications.mao2021.tables import (
+    ARCHS,
+    NSR_ARCHS,
+    NSR_LAYERS,
+    SCORES,
+    mao_experiment,
+    nsr_experiment,
+)
 
 EXPERIMENTS = {
-    **{mao_name(init, layers, method): init_runs.run for init, layers, method in MAO},
-    **{nsr_name(net, method): nsr_runs.run for net, method in FU},
+    **{mao_experiment(layers, score): init_runs.run for layers in ARCHS for score in SCORES},
+    **{nsr_experiment(net, layer): nsr_runs.run for net in NSR_ARCHS for layer in NSR_LAYERS},
 }

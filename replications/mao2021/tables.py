@@ -2,7 +2,8 @@
 
 Mao et al. (CIKM 2021, arXiv 2108.06530), Tables 1 and 2: minimal MNIST test error (%) ± std
 over runs and the epoch of the minimum. Fu et al. (NeurIPS 2022), MNIST MLP rows: test error (%)
-at the best-validation epoch without and with NSR. Numbers as transcribed in ibrep issue 6.
+at the best-validation epoch without and with NSR (their repository's README gives the same
+numbers and the λ values). `claims.toml` holds the same numbers; a test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -68,9 +69,25 @@ FU: dict[tuple[int, str], Cell] = {
 }
 
 
+SCORES = ("l2std", "minmax")  # the authors' campaign score, and our earlier one (an arm)
+NSR_LAYERS = ("logits", "hidden")  # the authors' NSR layer, and our earlier one (an arm)
+
+
 def mao_name(init: str, layers: int, method: str) -> str:
+    """The published cell's key in `claims.toml` ([published.mao])."""
     return f"{init}_mlp{layers}_{method}"
 
 
 def nsr_name(net: int, method: str) -> str:
+    """The published row's key in `claims.toml` ([published.fu])."""
     return f"nsr_mlp{net}_{method}"
+
+
+def mao_experiment(layers: int, score: str = "l2std") -> str:
+    """The experiment that trains every init × method of one depth (one score arm)."""
+    return f"mlp{layers}_{score}"
+
+
+def nsr_experiment(net: int, layer: str = "logits") -> str:
+    """The experiment that trains CE (and) CE + NSR of one net (one NSR-layer arm)."""
+    return f"nsr_mlp{net}_{layer}"

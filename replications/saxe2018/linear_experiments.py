@@ -16,9 +16,9 @@ import numpy as np
 
 from ibcore.context import RunContext
 from ibcore.gradient_snr import snr_log10_drop
-from ibcore.infoplane import log_epochs
 from ibcore.mi.gaussian import linear_channel_mi, linear_teacher_mi, subspace_mi
 from replications.saxe2018.linear_nets import init_weights, make_teacher, products, train
+from replications.saxe2018.snr_step import step_metrics
 
 
 def teacher_student(cfg: dict, ctx: RunContext) -> dict:
@@ -40,7 +40,7 @@ def teacher_student(cfg: dict, ctx: RunContext) -> dict:
         log["train_mse"].append(float(np.mean((x @ maps[-1].ravel() - y) ** 2)))
 
     epochs = train(ws, x, y, cfg["lr"], cfg["batch_size"], cfg["n_epochs"], cfg["n_log"],
-                   ctx.numpy_rng(3), record, lambda it: ctx.progress(it, desc="linear"))
+                   ctx.torch_generator(3), record, lambda it: ctx.progress(it, desc="linear"))
     eg = np.array(log["eg"])
     ixt, ity = np.array(log["ixt"]).T, np.array(log["ity"]).T  # (layers, epochs)
     best = int(eg.argmin())
@@ -78,7 +78,7 @@ def relevant_irrelevant(cfg: dict, ctx: RunContext) -> dict:
         log["train_mse"].append(float(np.mean((x @ products(ws)[-1].ravel() - y) ** 2)))
 
     epochs = train(ws, x, y, cfg["lr"], cfg["batch_size"], cfg["n_epochs"], cfg["n_log"],
-                   ctx.numpy_rng(3), record, lambda it: ctx.progress(it, desc="rel/irr"))
+                   ctx.torch_generator(3), record, lambda it: ctx.progress(it, desc="rel/irr"))
     peak = int(np.argmax(log["irr"]))
     mse = np.array(log["train_mse"])
     return {
@@ -103,26 +103,23 @@ def linear111_snr(cfg: dict, ctx: RunContext) -> dict:
     """App. I: the gradient SNR of a 1-1-1 linear net drops although it cannot compress.
 
     With T = w1 X + Z, I(T;X) = ½ log(1 + w1²/σ²) depends on |w1| alone and so cannot fall
-    while |w1| grows; we record both.
+    while |w1| grows; we record both. Trained sample by sample (batch 1, plain SGD) on the
+    shared trainer; the per-sample gradients of Eqs. 26–27 are exact (`_grads_111`).
     """
     rng = ctx.numpy_rng(1)
     x = rng.standard_normal(cfg["n_train"])
     y = cfg["teacher_w"] * x + np.sqrt(cfg["noise_var"]) * rng.standard_normal(cfg["n_train"])
-    w = np.array([cfg["init_scale"], cfg["init_scale"]])
-    order_rng = ctx.numpy_rng(2)
-    epochs = log_epochs(cfg["n_epochs"], cfg["n_log"])
-    log_set = set(epochs)
+    ws = [np.array([[cfg["init_scale"]]]), np.array([[cfg["init_scale"]]])]
     snr, ixt = [], []
-    for epoch in ctx.progress(range(cfg["n_epochs"] + 1), desc="1-1-1"):
-        if epoch in log_set:
-            g = _grads_111(w[0], w[1], x, y)
-            # Eqs. 26-27 for scalar weights: |mean| / std over samples
-            snr.append(np.abs(g.mean(0)) / np.maximum(g.std(0), 1e-30))
-            ixt.append(float(0.5 * np.log2(1 + w[0] ** 2 / cfg["mi_noise_var"])))
-        if epoch == cfg["n_epochs"]:
-            break
-        for i in order_rng.permutation(cfg["n_train"]):
-            w -= cfg["lr"] * _grads_111(w[0], w[1], x[i : i + 1], y[i : i + 1])[0]
+
+    def record(epoch: int, ws: list[np.ndarray]) -> None:
+        g = _grads_111(float(ws[0][0, 0]), float(ws[1][0, 0]), x, y)
+        # Eqs. 26-27 for scalar weights: |mean| / std over samples
+        snr.append(np.abs(g.mean(0)) / np.maximum(g.std(0), 1e-30))
+        ixt.append(float(0.5 * np.log2(1 + ws[0][0, 0] ** 2 / cfg["mi_noise_var"])))
+
+    epochs = train(ws, x[:, None], y, cfg["lr"], 1, cfg["n_epochs"], cfg["n_log"],
+                   ctx.torch_generator(2), record, lambda it: ctx.progress(it, desc="1-1-1"))
     s = np.array(snr).T
     drop = snr_log10_drop(s)
     return {
@@ -131,4 +128,5 @@ def linear111_snr(cfg: dict, ctx: RunContext) -> dict:
         "ixt": ixt,
         "log10_drop": drop.tolist(),
         "min_log10_drop": float(drop.min()),
+        **step_metrics(epochs, s),
     }

@@ -4,8 +4,9 @@ Saxe et al. (ICLR 2018), §3 and App. G: inputs X ~ N(0, I/N_i), a scalar linear
 y = w̄·x + ε, ε ~ N(0, σ_ε²), and a student ŷ = W_L … W_1 x trained on P samples with the
 squared error summed over each batch, ½ Σ_μ (y_μ − ŷ_μ)². With x scaled by 1/√N_i the
 eigenvalues of Σ_μ x_μ x_μᵀ are O(P/N_i), so a learning rate η gives gradient-flow time η per
-epoch whatever the batch size. Written in numpy: the nets are small and per-step overhead
-dominates.
+epoch whatever the batch size. Training runs on the shared trainer (`ibcore.train.fit_stacked`)
+with bias-free float64 networks (`ibcore.train.bias_free`); teachers, data and the exact
+information quantities stay in numpy.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from ibcore.infoplane import log_epochs
+from ibcore.train import Schedule, fit_stacked
+from ibcore.train.bias_free import BiasFreeMLP, sum_squared_error
 
 
 @dataclass
@@ -75,17 +79,14 @@ def products(ws: Sequence[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
-def batch_grads(ws: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-    """Gradients of ½ Σ_batch (y − ŷ)² with respect to every W_l (backprop by hand)."""
-    hs = [x.T]
-    for w in ws:
-        hs.append(w @ hs[-1])
-    delta = hs[-1] - y[None, :]  # (1, batch)
-    grads = [np.empty(0)] * len(ws)
-    for layer in range(len(ws) - 1, -1, -1):
-        grads[layer] = delta @ hs[layer].T
-        delta = ws[layer].T @ delta
-    return grads
+def to_stacked(ws: Sequence[np.ndarray]) -> BiasFreeMLP:
+    """One bias-free linear student (float64) holding the (out, in) matrices `ws`."""
+    return BiasFreeMLP([torch.from_numpy(w.T.copy()).unsqueeze(0) for w in ws], "linear")
+
+
+def from_stacked(model: BiasFreeMLP) -> list[np.ndarray]:
+    """The student's matrices W_l in the (out, in) convention, as numpy float64 copies."""
+    return [w[0].detach().T.numpy().copy() for w in model.weights]
 
 
 def train(
@@ -96,26 +97,22 @@ def train(
     batch_size: int,
     n_epochs: int,
     n_log: int,
-    rng: np.random.Generator,
+    generator: torch.Generator,
     on_log: Callable[[int, list[np.ndarray]], None],
-    progress: Callable = iter,
+    progress: Callable | None = None,
 ) -> list[int]:
-    """Train in place; call `on_log(epoch, ws)` at log-spaced epochs (0 included).
+    """Plain (stochastic) gradient descent on ½ Σ_batch (y − ŷ)² with the shared trainer.
 
-    `batch_size` ≥ P (or ≤ 0) is full-batch gradient descent.
+    `ibcore.train.fit_stacked` on a float64 `BiasFreeMLP` (no biases, as in the paper's
+    linear students); `generator` orders the minibatches. `on_log(epoch, ws)` is called at
+    log-spaced epochs (0 included) with the current matrices. `batch_size` ≥ P (or ≤ 0) is
+    full-batch gradient descent. Returns the logged epochs.
     """
-    n = len(x)
-    bs = n if batch_size <= 0 or batch_size >= n else batch_size
     logged = log_epochs(n_epochs, n_log)
-    log_set = set(logged)
-    for epoch in progress(range(n_epochs + 1)):
-        if epoch in log_set:
-            on_log(epoch, ws)
-        if epoch == n_epochs:
-            break
-        order = rng.permutation(n) if bs < n else np.arange(n)
-        for start in range(0, n, bs):
-            idx = order[start : start + bs]
-            for w, g in zip(ws, batch_grads(ws, x[idx], y[idx])):
-                w -= lr * g
+    model = to_stacked(ws)
+    sched = Schedule(n_epochs=n_epochs, batch_size=batch_size, optimizer="sgd", lr=lr,
+                     loss=sum_squared_error)
+    fit_stacked(model, torch.from_numpy(x), torch.from_numpy(y), sched, [generator],
+                hook=lambda epoch, m: on_log(epoch, from_stacked(m)), hook_epochs=logged,
+                progress=progress)
     return logged

@@ -24,7 +24,7 @@ from ibcore.gradient_snr import layer_snr
 from ibcore.infoplane import log_epochs
 from ibcore.seeding import numpy_rng, torch_generator
 from ibcore.train import Schedule, StackedMLP, fit_stacked
-from ibcore.train.evaluate import activations, error_rates
+from ibcore.train.evaluate import activations, error_rates, losses
 from ibcore.train.losses import sigmoid_bce
 
 WIDTHS = [12, 10, 7, 5, 4, 3, 2]
@@ -47,6 +47,7 @@ class TrainingRecord:
     epochs: list[int]
     acts: list[list[np.ndarray]] = field(default_factory=list)  # [epoch][layer] (4096, width)
     train_error: list[float] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
     test_error: list[float] = field(default_factory=list)
     weight_norm: list[list[float]] = field(default_factory=list)  # [epoch][layer]
     snr: list[dict[str, list[float]]] = field(default_factory=list)  # [epoch] {mean,std,snr}
@@ -68,6 +69,50 @@ def layer_activity(model: StackedMLP, x: torch.Tensor) -> list[list[np.ndarray]]
     return [[a[k] for a in per_layer] for k in range(model.n_models)]
 
 
+def authors_init(
+    widths: list[int], act: str, seeds: list[int], device: str = "cpu"
+) -> StackedMLP:
+    """The initialisation of the authors' code (artemyk/ibsgd, `IBnet_SaveActivations`).
+
+    Hidden layer of width n: weights from a normal with σ = 1/√n truncated at ±2σ (Keras'
+    `TruncatedNormal(stddev=1/sqrt(n))`, out-of-range values redrawn), biases zero. The output
+    layer keeps Keras' default: Glorot-uniform weights, U(±√(6/(fan_in + fan_out))), zero bias.
+    Model k draws from its own generator `torch_generator(seeds[k], 4)`.
+    """
+    n_layers = len(widths) - 1
+    weights: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
+    for seed in seeds:
+        g = torch_generator(seed, 4)
+        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+            w = torch.empty(a, b)
+            if i < n_layers - 1:
+                sd = 1.0 / np.sqrt(b)
+                torch.nn.init.trunc_normal_(w, std=sd, a=-2 * sd, b=2 * sd, generator=g)
+            else:
+                lim = float(np.sqrt(6.0 / (a + b)))
+                torch.nn.init.uniform_(w, -lim, lim, generator=g)
+            weights[i].append(w)
+    stacked = [torch.stack(ws) for ws in weights]
+    biases = [torch.zeros(len(seeds), 1, w.shape[2]) for w in stacked]
+    return StackedMLP(stacked, biases, act).to(device)
+
+
+def initial_model(cfg: dict, seeds: list[int], device: str = "cpu") -> StackedMLP:
+    """The config's initialisation arm: "authors" (the default, `authors_init`) or "torch"
+    (PyTorch's `nn.Linear` default, drawn as ``torch.manual_seed(seed); MLP(widths)``)."""
+    arm = cfg.get("init", "authors")
+    if arm == "authors":
+        return authors_init(WIDTHS, cfg["activation"], seeds, device)
+    if arm == "torch":
+        return StackedMLP.torch_default(WIDTHS, cfg["activation"], seeds, device)
+    raise ValueError(f"unknown init {arm!r}; choose 'authors' or 'torch'")
+
+
+def steps_per_epoch(n_train: int, batch_size: int) -> int:
+    """Optimisation steps in one epoch (the last minibatch may be smaller)."""
+    return 1 if batch_size <= 0 or batch_size >= n_train else -(-n_train // batch_size)
+
+
 def schedule(cfg: dict) -> Schedule:
     """The config's training: "adam" (the authors' code) or "sgd" (plain gradient descent, the
     paper's wording) at `lr`, minibatches of `batch_size` (0 = full batch), sigmoid outputs."""
@@ -84,7 +129,8 @@ def train_szt(cfg: dict, ctx: RunContext) -> tuple[TrainingRecord, np.ndarray, n
     """Train one seed (`ctx.seed`); return the record and the full-data labels and train indices.
 
     Config keys: activation, train_frac, n_epochs, n_log, batch_size (0 = full batch),
-    optimizer, lr, record_snr.
+    optimizer, lr, record_snr, init ("authors" or "torch"); optional log_at (the epochs to
+    log, default `log_epochs(n_epochs, n_log)`).
     """
     (rec, train_idx), = train_szt_seeds(cfg, [ctx.seed], ctx.progress, ctx.device)
     return rec, szt()[1], train_idx
@@ -100,8 +146,8 @@ def train_szt_seeds(
     train indices.
 
     Seed s draws exactly what a run with `ctx.seed = s` draws: its split from
-    `numpy_rng(s, 1)`, its PyTorch-default initialisation after `torch.manual_seed(s)` and its
-    minibatch order from `torch_generator(s, 2)`. A model's numbers do not depend on which seeds
+    `numpy_rng(s, 1)`, its initialisation (`initial_model`) and its minibatch order from
+    `torch_generator(s, 2)`. A model's numbers do not depend on which seeds
     share its block (bitwise; see `ibcore.train.batched`), so any grouping gives the results of
     one run per seed.
     """
@@ -110,8 +156,8 @@ def train_szt_seeds(
     x, y = torch.from_numpy(x_np).to(device), torch.from_numpy(y_np).to(device)
     train = torch.from_numpy(np.stack([tr for tr, _ in splits])).to(device)
     test = torch.from_numpy(np.stack([te for _, te in splits])).to(device)
-    model = StackedMLP.torch_default(WIDTHS, cfg["activation"], seeds, device)
-    logged = log_epochs(cfg["n_epochs"], cfg["n_log"])
+    model = initial_model(cfg, seeds, device)
+    logged = cfg.get("log_at") or log_epochs(cfg["n_epochs"], cfg["n_log"])
     recs = [TrainingRecord(epochs=logged) for _ in seeds]
 
     def hook(epoch: int, m: StackedMLP) -> None:
@@ -135,10 +181,12 @@ def _log_state(
     record_snr: bool,
 ) -> None:
     train_err = error_rates(model, x[train], y[train])
+    train_loss = losses(model, x[train], y[train], sigmoid_bce)
     test_err = error_rates(model, x[test], y[test]) if test.shape[1] else None
     for k, (rec, acts) in enumerate(zip(recs, layer_activity(model, x))):
         rec.acts.append(acts)
         rec.train_error.append(float(train_err[k]))
+        rec.train_loss.append(float(train_loss[k]))
         rec.test_error.append(float(test_err[k]) if test_err is not None else 0.0)
         rec.weight_norm.append([float(w[k].detach().norm()) for w in model.weights])
         if record_snr:
