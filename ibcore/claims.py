@@ -415,13 +415,19 @@ def decide(ci: tuple[float, float], passing: tuple[float, float]) -> str:
     return "inconclusive"
 
 
+# The fewest seeds a stochastic claim is decided on: with fewer, the t-interval's coverage rests
+# on a normality no one can check, and a lucky pair of seeds could "reproduce" anything.
+MIN_SEEDS = 5
+
+
 def decide_values(
     values: Sequence[float], passing: tuple[float, float], deterministic: bool = False,
 ) -> tuple[str, tuple[float, float] | None, str]:
     """(verdict, interval, note) for per-seed statistics against a pass interval.
 
     A deterministic statistic is decided by its value; one seed of a stochastic one is
-    `inconclusive` (no spread to judge by); otherwise the :func:`confidence_interval` decides.
+    `inconclusive` (no spread to judge by), and so are fewer than :data:`MIN_SEEDS` (the
+    interval is shown but decides nothing); otherwise the :func:`confidence_interval` decides.
     """
     if deterministic:
         ci = (float(values[0]), float(values[0]))
@@ -429,6 +435,9 @@ def decide_values(
         return "inconclusive", None, "one seed: no spread"
     else:
         ci = confidence_interval(values)
+        if len(values) < MIN_SEEDS:
+            return "inconclusive", ci, (f"{len(values)} seeds: a seed-level claim is decided "
+                                        f"on {MIN_SEEDS} or more")
     return decide(ci, passing), ci, ""
 
 

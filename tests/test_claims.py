@@ -66,12 +66,21 @@ def test_interval_one_sided(tmp_path):
 
 def test_less_and_greater_than_are_paired_differences(tmp_path):
     lt = make_claim(tmp_path, "metric = 'm'\npublished = 'a<b'\nrule = 'less_than'\nother = 'o'\n")
-    v = verdict(lt, [1.0, 2.0], others=[1.5, 2.5])
-    assert v.values == [-0.5, -0.5] and v.verdict == "reproduced"
+    v = verdict(lt, [1.0, 2.0, 3.0, 4.0, 5.0], others=[1.5, 2.5, 3.5, 4.5, 5.5])
+    assert v.values == [-0.5] * 5 and v.verdict == "reproduced"
     gt = make_claim(tmp_path, "metric = 'm'\npublished = 'a>b'\nrule = 'greater_than'\n"
                     "other = 'o'\nmargin = 1.0\n", name="g.toml")
     assert verdict(gt, [3.0], others=[1.5]).verdict == "reproduced"
     assert verdict(gt, [2.0], others=[1.5]).verdict == "not_reproduced"
+
+
+def test_fewer_than_five_seeds_decide_nothing(tmp_path):
+    """Four seeds whose interval clears the band are still inconclusive, with the reason."""
+    lt = make_claim(tmp_path, "metric = 'm'\npublished = 'a<b'\nrule = 'less_than'\nother = 'o'\n")
+    v = verdict(lt, [1.0, 2.0, 3.0, 4.0], others=[1.5, 2.5, 3.5, 4.5])
+    assert v.verdict == "inconclusive" and v.ci is not None and "4 seeds" in v.note
+    assert verdict(lt, [1.0, 2.0, 3.0, 4.0, 5.0],
+                   others=[1.5, 2.5, 3.5, 4.5, 5.5]).verdict == "reproduced"
 
 
 def test_comparisons_are_strict(tmp_path):
