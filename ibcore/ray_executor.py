@@ -1,7 +1,8 @@
 """Run sweeps on Ray (https://docs.ray.io): a local instance or an existing cluster.
 
-Each run is one Ray task calling `runner.execute`, the same function the other executors call,
-so results are byte-identical to a serial sweep. Workers write to the run store themselves
+Each unit of work (a run, or a block of seeds, `ibcore.seed_blocks`) is one Ray task calling
+`seed_blocks.run_unit`, the same function the other executors call, so results are
+byte-identical to a serial sweep. Workers write to the run store themselves
 (atomic rename + `done` marker): on a cluster, `IBREP_HOME` must be a path every node can reach
 (a shared file system), and every node needs this package installed at the same commit.
 A task whose worker dies (SIGKILL, node loss) is not retried by Ray; it is recorded as failed and
@@ -16,7 +17,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ibcore.runner import Outcome, execute
+from ibcore.runner import Outcome
+from ibcore.seed_blocks import run_unit
 from ibcore.store import RunSpec, RunStore
 
 # Passed to every worker so that a cluster node resolves the store and fixtures like the driver.
@@ -38,14 +40,15 @@ def _ray():
 
 
 def run_on_ray(
-    specs: list[RunSpec],
+    work: list[list[RunSpec]],
     home: str,
     on_done: Callable[[Outcome], None],
     jobs: int = 2,
     address: str | None = None,
     device: str | None = None,
 ) -> None:
-    """Execute `specs` as Ray tasks on the cluster at `address`, or a local one of `jobs` CPUs."""
+    """Execute each unit of `work` (`seed_blocks.units`) as a Ray task on the cluster at
+    `address`, or on a local instance of `jobs` CPUs."""
     ray = _ray()
     env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
     env["IBREP_HOME"] = home
@@ -58,18 +61,21 @@ def run_on_ray(
         else:
             ray.init(num_cpus=jobs, **options)
     try:
-        task = ray.remote(num_cpus=1, max_retries=0)(execute)
-        pending = {task.remote(spec, home, "ray", False, device): spec for spec in specs}
+        task = ray.remote(num_cpus=1, max_retries=0)(run_unit)
+        pending = {task.remote(unit, home, "ray", False, device): unit for unit in work}
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
-            spec = pending.pop(ready[0])
+            unit = pending.pop(ready[0])
             try:
-                outcome = ray.get(ready[0])
+                outcomes = ray.get(ready[0])
             except ray.exceptions.RayError as exc:  # the worker died: nothing was trusted
                 error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-                RunStore(home).record_failure(spec, error)
-                outcome = Outcome(spec, "failed", error=error)
-            on_done(outcome)
+                outcomes = []
+                for spec in unit:
+                    RunStore(home).record_failure(spec, error)
+                    outcomes.append(Outcome(spec, "failed", error=error))
+            for outcome in outcomes:
+                on_done(outcome)
     finally:
         if started_here:
             ray.shutdown()

@@ -1,5 +1,8 @@
 """Map `runner.execute` over many runs: in-process, in a process pool, or on Ray.
 
+The unit of work is a run, or a block of seeds of one experiment that sets `seed_block`
+(`ibcore.seed_blocks`): a block trains its seeds together and stores each as its own run.
+
 Executors only decide *where* a run executes; each run seeds itself and pins its threads, so
 all executors produce byte-identical metrics. Workers write to the shared run store themselves
 (atomic rename + `done` marker), so a sweep killed at any point loses at most the runs in flight.
@@ -18,7 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from tqdm.auto import tqdm
 
 from ibcore import lifeline
-from ibcore.runner import Outcome, execute
+from ibcore.runner import Outcome
+from ibcore.seed_blocks import run_unit, units
 from ibcore.status import format_duration
 from ibcore.store import RunSpec, RunStore
 
@@ -46,31 +50,36 @@ class ProgressLines:
         self.log(f"{finished}/{self.total} runs finished, ≈ {format_duration(left)} left")
 
 
-def _serial(specs, home, show, on_done, device):
-    for spec in specs:
-        on_done(execute(spec, home, "serial", show_progress=show, device=device))
+def _serial(work, home, show, on_done, device):
+    for unit in work:
+        for outcome in run_unit(unit, home, "serial", show_progress=show, device=device):
+            on_done(outcome)
 
 
-def _process(specs, home, show, on_done, jobs, device):
+def _process(work, home, show, on_done, jobs, device):
     # spawn: a fresh interpreter per worker, so no inherited torch thread pools or RNG state
     ctx = multiprocessing.get_context("spawn")
     # each worker exits when this process dies, instead of lingering re-parented to init
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=lifeline.watch,
                              initargs=lifeline.coordinator()) as pool:
-        futures = {pool.submit(execute, s, home, "process", False, device): s for s in specs}
+        futures = {pool.submit(run_unit, u, home, "process", False, device): u for u in work}
         for fut in as_completed(futures):
             try:
-                on_done(fut.result())
+                outcomes = fut.result()
             except BrokenProcessPool as exc:  # a worker was killed: its runs stay unfinished
                 error = f"worker process died ({exc}); rerun to complete this run"
-                RunStore(home).record_failure(futures[fut], error)
-                on_done(Outcome(futures[fut], "failed", error=error))
+                outcomes = []
+                for spec in futures[fut]:
+                    RunStore(home).record_failure(spec, error)
+                    outcomes.append(Outcome(spec, "failed", error=error))
+            for outcome in outcomes:
+                on_done(outcome)
 
 
-def _ray(specs, home, show, on_done, jobs, address, device):
+def _ray(work, home, show, on_done, jobs, address, device):
     from ibcore.ray_executor import run_on_ray
 
-    run_on_ray(specs, home, on_done, jobs=jobs, address=address, device=device)
+    run_on_ray(work, home, on_done, jobs=jobs, address=address, device=device)
 
 
 def run_sweep(
@@ -117,13 +126,15 @@ def run_sweep(
             first = outcome.error.splitlines()[0] if outcome.error else "error"
             log(f"FAILED {outcome.spec.label}: {first}")
 
+    # units of work: single runs, and blocks of seeds for experiments that set seed_block
+    work = units(todo)
     try:
-        if executor == "serial" or (executor == "process" and (jobs <= 1 or len(todo) == 1)):
-            _serial(todo, home, show_progress, on_done, device)
+        if executor == "serial" or (executor == "process" and (jobs <= 1 or len(work) == 1)):
+            _serial(work, home, show_progress, on_done, device)
         elif executor == "process":
-            _process(todo, home, show_progress, on_done, jobs, device)
+            _process(work, home, show_progress, on_done, jobs, device)
         else:
-            _ray(todo, home, show_progress, on_done, jobs, address, device)
+            _ray(work, home, show_progress, on_done, jobs, address, device)
     finally:
         bar.close()
     return outcomes

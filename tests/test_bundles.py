@@ -27,7 +27,7 @@ def test_bundle_is_deterministic_small_and_has_no_arrays(toy):
     assert main(["bundle", "toy", "--profile", "smoke"]) == 0
     assert bundle_file().read_bytes() == first  # same content, same bytes (mtime 0)
     content = json.loads(gzip.decompress(first))
-    assert len(content["runs"]) == 3 and content["missing"] == []
+    assert len(content["runs"]) == 6 and content["missing"] == []
     run = content["runs"][0]
     assert set(run) == {"experiment", "params", "seed", "key", "code", "metrics", "provenance"}
     assert "wall_time_s" in run["provenance"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ibcore.runner
+import ibcore.seed_blocks
 import ibcore.sweep
 from ibcore.cli import build_parser, main
 from ibcore.runner import Outcome, execute, plan
@@ -33,7 +34,7 @@ def test_sweep_hands_the_device_to_each_run(toy, monkeypatch):
         seen.append(device)
         return Outcome(spec, "done")
 
-    monkeypatch.setattr(ibcore.sweep, "execute", fake_execute)
+    monkeypatch.setattr(ibcore.seed_blocks, "execute", fake_execute)  # a single run's path
     specs = plan("toy", "smoke")
     ibcore.sweep.run_sweep(specs, executor="serial", device="cuda", show_progress=False)
     assert seen == ["cuda"] * len(specs)

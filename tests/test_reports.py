@@ -35,9 +35,9 @@ def test_results_file_holds_every_claim_and_the_notebook_reads_it(toy):
     path = reports() / "smoke" / "toy.json"
     data = json.loads(path.read_text())
     assert data["profile"] == "smoke" and data["counts"]["reproduced"] == 3
-    assert data["source"]["kind"] == "store" and data["source"]["runs"] == 3
+    assert data["source"]["kind"] == "store" and data["source"]["runs"] == 6
     first = data["claims"][0]
-    assert first["id"] == "slope_near_two" and first["n"] == 2 and len(first["values"]) == 2
+    assert first["id"] == "slope_near_two" and first["n"] == 5 and len(first["values"]) == 5
     assert first["verdict"] == "reproduced" and len(first["ci"]) == 2
     # the notebook shows the file's verdicts, it does not decide them again
     data["claims"][0]["verdict"] = "inconclusive"
@@ -45,7 +45,7 @@ def test_results_file_holds_every_claim_and_the_notebook_reads_it(toy):
     loaded = Results.load("toy", "smoke")
     assert loaded.verdict_list[0].verdict == "inconclusive"
     assert loaded.metrics("fit")[0]["slope"] == first["values"][0]  # the same runs
-    assert len(loaded.arrays("fit")) == 2  # rendered from the store: arrays are there
+    assert len(loaded.arrays("fit")) == 5  # rendered from the store: arrays are there
 
 
 def test_page_with_fewer_decided_claims_is_refused_unless_forced(toy, capsys):

@@ -1,5 +1,7 @@
 """Saxe et al. 12-bit-task helpers: loss, split, subsets and claim groupings."""
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -74,6 +76,27 @@ def test_seeds_trained_together_equal_seeds_trained_alone():
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(block[0][0].acts[-1][0], rec.acts[-1][0])  # seeds differ
     assert not np.array_equal(rec.acts[0][0], rec.acts[-1][0])  # it trained
+
+
+def test_a_seed_block_gives_each_seed_the_metrics_and_arrays_of_its_single_run():
+    """End to end through the experiment (planes, KDE subset, SNR, stored arrays), bitwise."""
+    from ibcore.context import RunContext
+    from replications.saxe2018 import szt_experiment
+
+    cfg = {"activation": "tanh", "init": "authors", "train_frac": 0.8, "n_epochs": 4,
+           "n_log": 3, "batch_size": 256, "optimizer": "adam", "lr": 4e-3,
+           "record_snr": True, "estimators": ["binning", "kde"],
+           "kde_noise_var": 0.1, "kde_set": "test", "kde_samples": 64}
+    fn = szt_experiment.run_block
+    ctxs = [RunContext(seed=s) for s in (2, 7)]
+    block = fn(cfg, ctxs)
+    alone_ctx = RunContext(seed=7)
+    (alone,) = fn(cfg, [alone_ctx])
+    assert json.dumps(block[1], sort_keys=True) == json.dumps(alone, sort_keys=True)
+    assert json.dumps(block[0], sort_keys=True) != json.dumps(alone, sort_keys=True)
+    assert sorted(ctxs[1].arrays) == sorted(alone_ctx.arrays)
+    for name, arr in alone_ctx.arrays.items():
+        np.testing.assert_array_equal(ctxs[1].arrays[name], arr)
 
 
 def test_authors_init_truncated_normal_by_width_zero_biases():

@@ -29,11 +29,11 @@ def test_status_prints_done_total_and_time_left(toy, capsys):
     assert main(["run", "toy", "--profile", "smoke", "--experiments", "fit", "--jobs", "1",
                  "--quiet"]) == 0
     found = progress("toy", "smoke")
-    assert [s.experiment for s in found.missing] == ["curve"] and len(found.wall["fit"]) == 2
+    assert [s.experiment for s in found.missing] == ["curve"] and len(found.wall["fit"]) == 5
     capsys.readouterr()
     assert main(["status", "toy", "--profile", "smoke", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
-    assert "toy [smoke]: 2/3 done" in out
+    assert "toy [smoke]: 5/6 done" in out
     assert "time left ≈" in out and "from the wall times of 2 finished run(s)" in out
 
 

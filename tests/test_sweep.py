@@ -37,7 +37,7 @@ def test_ray_sweep_matches_serial_byte_for_byte(toy, monkeypatch, tmp_path):
     monkeypatch.setenv("IBREP_HOME", str(tmp_path / "ray-runs"))
     assert main(["run", "toy", "--profile", "smoke", "--executor", "ray", "--jobs", "2",
                  "--quiet"]) == 0
-    assert metrics_bytes() == serial and len(serial) == 3
+    assert metrics_bytes() == serial and len(serial) == 5
 
 
 def test_failing_run_is_reported_and_others_finish(toy, capsys):
@@ -51,7 +51,7 @@ def test_failing_run_is_reported_and_others_finish(toy, capsys):
     failed = [s for s in specs if s.experiment == "fit" and s.seed == 1][0]
     assert store.failed_path(failed).is_file()
     assert "deliberate failure of seed 1" in store.failed_path(failed).read_text()
-    assert sum(store.is_done(s) for s in specs) == 2
+    assert sum(store.is_done(s) for s in specs) == 5
 
 
 FIT_0_3 = ["run", "toy", "--profile", "smoke", "--experiments", "fit", "--seeds", "0-3",

@@ -4,6 +4,7 @@ Several names share one function and differ only in config.toml, so that each is
 run over seeds on its own.
 """
 
+from ibcore.seed_blocks import BlockExperiment
 from replications.saxe2018 import (
     advani_saxe,
     linear_experiments,
@@ -12,16 +13,19 @@ from replications.saxe2018 import (
     three_neuron,
 )
 
-# BLAS threads are pinned by the runner for every run (ibcore.runner.execute).
+# BLAS threads are pinned by the runner for every run (ibcore.runner.execute). The 12-bit-task
+# networks train several seeds in one stack when their config sets seed_block (ibcore.seed_blocks).
+SZT = BlockExperiment(szt_experiment.run_block)
+
 EXPERIMENTS = {
     "three_neuron": three_neuron.run,
-    "szt_tanh": szt_experiment.run,
-    "szt_relu": szt_experiment.run,
-    "szt_tanh_torchinit": szt_experiment.run,
-    "szt_relu_torchinit": szt_experiment.run,
-    "szt_softsign": szt_experiment.run,
-    "szt_softplus": szt_experiment.run,
-    "szt_overfit": szt_experiment.run,
+    "szt_tanh": SZT,
+    "szt_relu": SZT,
+    "szt_tanh_torchinit": SZT,
+    "szt_relu_torchinit": SZT,
+    "szt_softsign": SZT,
+    "szt_softplus": SZT,
+    "szt_overfit": SZT,
     "gd_tanh": szt_experiment.run_gd,
     "gd_relu": szt_experiment.run_gd,
     "linear_bgd": linear_experiments.teacher_student,

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ibcore.context import RunContext
 from ibcore.data import szt
 from ibcore.gradient_snr import layer_snr
 from ibcore.infoplane import log_epochs
@@ -123,17 +122,6 @@ def schedule(cfg: dict) -> Schedule:
         lr=cfg["lr"],
         loss=sigmoid_bce,
     )
-
-
-def train_szt(cfg: dict, ctx: RunContext) -> tuple[TrainingRecord, np.ndarray, np.ndarray]:
-    """Train one seed (`ctx.seed`); return the record and the full-data labels and train indices.
-
-    Config keys: activation, train_frac, n_epochs, n_log, batch_size (0 = full batch),
-    optimizer, lr, record_snr, init ("authors" or "torch"); optional log_at (the epochs to
-    log, default `log_epochs(n_epochs, n_log)`).
-    """
-    (rec, train_idx), = train_szt_seeds(cfg, [ctx.seed], ctx.progress, ctx.device)
-    return rec, szt()[1], train_idx
 
 
 def train_szt_seeds(
