@@ -34,7 +34,7 @@ def test_status_prints_done_total_and_time_left(toy, capsys):
     assert main(["status", "toy", "--profile", "smoke", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "toy [smoke]: 5/6 done" in out
-    assert "time left ≈" in out and "from the wall times of 2 finished run(s)" in out
+    assert "time left ≈" in out and "from the wall times of 5 finished run(s)" in out
 
 
 def test_format_duration():
