@@ -114,8 +114,9 @@ def execute_block(
         if device is not None and device != spec.device:
             raise ValueError(f"{spec.label}: planned for device {spec.device!r}, asked to run "
                              f"on {device!r}; plan with device={device!r}")
-    outcomes = [Outcome(s, "reused") for s in specs if store.is_done(s)]
-    todo = [s for s in specs if not store.is_done(s)]
+    done = [store.is_done(s) for s in specs]
+    outcomes = [Outcome(s, "reused") for s, d in zip(specs, done) if d]
+    todo = [s for s, d in zip(specs, done) if not d]
     if not todo:
         return outcomes
     for spec in todo:
