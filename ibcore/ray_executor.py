@@ -18,8 +18,8 @@ import os
 from collections.abc import Callable
 
 from ibcore.runner import Outcome
-from ibcore.seed_blocks import run_unit
-from ibcore.store import RunSpec, RunStore
+from ibcore.seed_blocks import fail_unit, run_unit
+from ibcore.store import RunSpec
 
 # Passed to every worker so that a cluster node resolves the store and fixtures like the driver.
 FORWARDED_ENV = ("IBREP_HOME", "IBREP_DATA", "IBREP_THREADS", "IBREP_REPLICATIONS_PATH")
@@ -70,10 +70,7 @@ def run_on_ray(
                 outcomes = ray.get(ready[0])
             except ray.exceptions.RayError as exc:  # the worker died: nothing was trusted
                 error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-                outcomes = []
-                for spec in unit:
-                    RunStore(home).record_failure(spec, error)
-                    outcomes.append(Outcome(spec, "failed", error=error))
+                outcomes = fail_unit(unit, home, error)
             for outcome in outcomes:
                 on_done(outcome)
     finally:

@@ -99,6 +99,14 @@ def run_unit(
     return execute_block(list(unit), store_home, executor, show_progress, device)
 
 
+def fail_unit(unit: Sequence[RunSpec], store_home: str, error: str) -> list[Outcome]:
+    """Record every run of a unit whose worker died as failed (it stays unfinished)."""
+    store = RunStore(Path(store_home))
+    for spec in unit:
+        store.record_failure(spec, error)
+    return [Outcome(spec, "failed", error=error) for spec in unit]
+
+
 def execute_block(
     specs: list[RunSpec], store_home: str | None = None, executor: str = "serial",
     show_progress: bool | None = None, device: str | None = None,

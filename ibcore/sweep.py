@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from ibcore import lifeline
 from ibcore.runner import Outcome
-from ibcore.seed_blocks import run_unit, units
+from ibcore.seed_blocks import fail_unit, run_unit, units
 from ibcore.status import format_duration
 from ibcore.store import RunSpec, RunStore
 
@@ -68,10 +68,7 @@ def _process(work, home, show, on_done, jobs, device):
                 outcomes = fut.result()
             except BrokenProcessPool as exc:  # a worker was killed: its runs stay unfinished
                 error = f"worker process died ({exc}); rerun to complete this run"
-                outcomes = []
-                for spec in futures[fut]:
-                    RunStore(home).record_failure(spec, error)
-                    outcomes.append(Outcome(spec, "failed", error=error))
+                outcomes = fail_unit(futures[fut], home, error)
             for outcome in outcomes:
                 on_done(outcome)
 
