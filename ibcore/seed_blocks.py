@@ -9,16 +9,22 @@ cost little more per step than one (`ibcore.train.batched`). An experiment opts 
 - its config sets `seed_block = k` (a parameter, hence part of every run key): the sweep then
   hands it up to k missing seeds at a time (:func:`units`).
 
-Each seed is still stored as its own run, under its own key, with its own arrays. A block's
-numbers equal those of the seeds run one at a time, bitwise, when the experiment draws every
-random number from its contexts' generators and trains through `fit_stacked` (the determinism
-note of `ibcore.train.batched`); a replication that uses blocks tests this for its experiments.
-Because the guarantee rests on measured kernel behaviour, the block size is recorded in the key
-and in each run's provenance rather than assumed away.
+Each seed is still stored as its own run, under its own key, with its own arrays.
+
+Fixed blocks. Block b of an experiment is always the seeds b·k … b·k + k − 1, trained together
+in full, whichever of them are missing or were asked for; the seeds not wanted are trained and
+dropped. So a seed's stored numbers are a function of its run key alone (bitwise, on a given
+machine), whether the sweep ran uninterrupted, resumed half a block or was asked for `--seeds 3`.
+This matters because a model's numbers inside a stack equal its numbers alone only to float32
+rounding in general: bitwise on the machine `ibcore.train.batched` was measured on, but not on
+an AVX-512 AMD EPYC (measured 2026-12-02: the 12-bit task's activations differ by 1.4e-6 after
+six epochs between stacks of two and of one or three models; docs/CONTRACTS.md). Choose k to
+divide the profile's seed count, or the last block trains seeds nobody stores.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -64,8 +70,15 @@ def block_size(spec: RunSpec) -> int:
     return size
 
 
+def block_seeds(spec: RunSpec) -> list[int]:
+    """The seeds of the fixed block `spec` belongs to (see the module docstring)."""
+    size = block_size(spec)
+    first = spec.seed - spec.seed % size
+    return list(range(first, first + size))
+
+
 def units(specs: Sequence[RunSpec]) -> list[list[RunSpec]]:
-    """Split specs into units of work: blocks of up to `seed_block` seeds of one experiment
+    """Split specs into units of work: the specs of one fixed seed block of one experiment
     (same parameters, code and device), and single runs for everything else; order kept."""
     out: list[list[RunSpec]] = []
     open_blocks: dict[tuple, list[RunSpec]] = {}
@@ -80,9 +93,9 @@ def units(specs: Sequence[RunSpec]) -> list[list[RunSpec]]:
                 f"{_config_path(spec)}: experiment '{spec.experiment}' sets seed_block = "
                 f"{size}, but its EXPERIMENTS entry is not a BlockExperiment")
         group = (spec.paper, spec.experiment, spec.profile, spec.code, spec.device,
-                 repr(sorted(spec.params.items())))
+                 repr(sorted(spec.params.items())), spec.seed // size)
         block = open_blocks.get(group)
-        if block is None or len(block) == size:
+        if block is None:
             block = open_blocks[group] = []
             out.append(block)
         block.append(spec)
@@ -111,11 +124,13 @@ def execute_block(
     specs: list[RunSpec], store_home: str | None = None, executor: str = "serial",
     show_progress: bool | None = None, device: str | None = None,
 ) -> list[Outcome]:
-    """Run the seeds of one block that the store lacks in one call; store each seed's run.
+    """Train the fixed block of `specs` (all its seeds, in one call) when the store lacks any
+    of `specs`, and store those; seeds of the block outside `specs` or already stored are
+    trained alongside and dropped, so that every seed sees the same block whatever is missing.
 
     Mirrors `runner.execute` (device check, threads, BLAS pinned, atomic writes, failures
     recorded and never raised); a failure of the call fails every seed of the block.
-    Provenance gives each run its share of the block's wall time and names the block.
+    Provenance gives each stored run its share of the block's wall time and names the block.
     """
     store = RunStore(Path(store_home) if store_home else None)
     for spec in specs:
@@ -127,28 +142,35 @@ def execute_block(
     todo = [s for s, d in zip(specs, done) if not d]
     if not todo:
         return outcomes
+    seeds = block_seeds(todo[0])
+    if any(block_seeds(s) != seeds for s in todo):
+        raise ValueError(f"{todo[0].label}: specs of different seed blocks in one unit")
     for spec in todo:
         store.clean_partial(spec)
     torch.set_num_threads(torch_threads())
-    # the block function must draw from its contexts only; the global seed is the first's
-    seed_everything(todo[0].seed)
-    seeds = [s.seed for s in todo]
+    # the block function must draw from its contexts only; the global seed is the block's first
+    seed_everything(seeds[0])
+    by_seed = {s.seed: s for s in todo}
     label = f"{todo[0].paper}/{todo[0].experiment} seeds {seeds[0]}–{seeds[-1]}"
-    ctxs = [RunContext(seed=s.seed, device=s.device, show_progress=show_progress,
-                       label=label if i == 0 else s.label) for i, s in enumerate(todo)]
+    ctxs = [RunContext(seed=seed, device=todo[0].device, show_progress=show_progress,
+                       label=label if i == 0 else
+                       dataclasses.replace(todo[0], seed=seed).label)
+            for i, seed in enumerate(seeds)]
     start = time.perf_counter()
     try:
         fn = registry.get(todo[0].paper).experiments()[todo[0].experiment]
         with threadpool_limits(limits=torch_threads()):
             results = fn.block(dict(todo[0].params), ctxs)
-        if len(results) != len(todo) or not all(isinstance(m, dict) for m in results):
+        if len(results) != len(seeds) or not all(isinstance(m, dict) for m in results):
             raise TypeError(f"block function returned {len(results)} results for "
-                            f"{len(todo)} seeds; expected one dict per seed")
+                            f"{len(seeds)} seeds; expected one dict per seed")
         wall = time.perf_counter() - start
         block_note: dict[str, Any] = {"seed_block": seeds, "block_wall_time_s": round(wall, 3)}
-        for spec, ctx, metrics in zip(todo, ctxs, results):
-            prov = provenance(wall / len(todo), executor, spec.device) | block_note
-            store.write(spec, metrics, ctx.arrays, prov)
+        for ctx, metrics in zip(ctxs, results):
+            spec = by_seed.get(ctx.seed)
+            if spec is not None:
+                prov = provenance(wall / len(todo), executor, spec.device) | block_note
+                store.write(spec, metrics, ctx.arrays, prov)
     except Exception as exc:  # noqa: BLE001 - a failing block is recorded, the sweep goes on
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"
         share = (time.perf_counter() - start) / len(todo)

@@ -1,7 +1,12 @@
 """The batched trainer: per-model init, order and hyper-parameters; grouping-invariance.
 
-The determinism guarantee checked here is the strong one: a model trained inside a block of M
-ends with weights *bitwise equal* to the same model trained alone (`torch.equal`, no tolerance).
+A model trained inside a block of M ends with the weights of the same model trained alone: to
+float32 rounding everywhere (relative 1e-4 after a few hundred steps, stated before running),
+and bitwise (`torch.equal`) on CPUs whose kernels round a model's slice of a stack as they round
+the model alone. That held on the machine the trainer was written on; on an AVX-512 AMD EPYC
+(2026-12-02) the backward pass of a stack of two differs from one in the last bits, so there
+the tests check the tolerance only and say so (`STACKS_ARE_BITWISE`). Seed blocks do not rely
+on it: a block always trains the same seeds (`ibcore.seed_blocks`).
 """
 
 import pytest
@@ -31,9 +36,28 @@ def _train(widths, act, seeds, schedule, x, y, layout="auto", **kw):
     return model
 
 
+def _stacks_are_bitwise() -> bool:
+    """Whether this CPU's kernels give model 1 of a stack of two the gradient of model 1 alone
+    (one backward pass of the 12-bit network, batch-major: where the EPYC differs)."""
+    x, y = _data(256, 12, 2, seed=5)
+    grads = []
+    for seeds in ([9], [4, 9]):
+        model = StackedMLP.torch_default(SZT, "tanh", seeds, layout="batch")
+        logits = model(x.expand(len(seeds), -1, -1))
+        cross_entropy(logits, y.expand(len(seeds), -1)).sum().backward()
+        grads.append([p.grad[-1] for p in model.parameters()])
+    return all(torch.equal(a, b) for a, b in zip(*grads))
+
+
+STACKS_ARE_BITWISE = _stacks_are_bitwise()
+
+
 def _assert_bitwise(block, k, alone):
+    """Model k of `block` is `alone`: bitwise where this CPU allows it, else to rounding."""
     for wb, wa in zip(block.parameters(), alone.parameters()):
-        assert torch.equal(wb[k], wa[0])
+        torch.testing.assert_close(wb[k], wa[0], rtol=1e-4, atol=1e-5)
+        if STACKS_ARE_BITWISE:
+            assert torch.equal(wb[k], wa[0])
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,8 @@ def run_block(cfg: dict, ctxs: list[RunContext]) -> list[dict]:
     """Several seeds trained together (`train_szt_seeds`, one stacked `fit_stacked`); per seed,
     each requested information plane, with its activations stored in its own context.
 
-    A seed's numbers do not depend on the seeds that share its block (bitwise; tested)."""
+    A seed's numbers equal its single run's to float32 rounding (tested); the sweep always
+    gives a seed the same fixed block, so its stored bytes never depend on scheduling."""
     trained = train_szt_seeds(cfg, [c.seed for c in ctxs], ctxs[0].progress, ctxs[0].device)
     y = szt()[1]
     return [_finish(cfg, rec, y, train_idx, ctx) for ctx, (rec, train_idx) in zip(ctxs, trained)]

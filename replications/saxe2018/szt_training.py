@@ -135,9 +135,9 @@ def train_szt_seeds(
 
     Seed s draws exactly what a run with `ctx.seed = s` draws: its split from
     `numpy_rng(s, 1)`, its initialisation (`initial_model`) and its minibatch order from
-    `torch_generator(s, 2)`. A model's numbers do not depend on which seeds
-    share its block (bitwise; see `ibcore.train.batched`), so any grouping gives the results of
-    one run per seed.
+    `torch_generator(s, 2)`. A model's numbers equal those of one run per seed to float32
+    rounding whichever seeds share its block (bitwise only on some CPUs; see
+    tests/test_train_batched.py), which is why the sweep always gives a seed the same block.
     """
     x_np, y_np = szt()
     splits = [split(len(x_np), cfg["train_frac"], numpy_rng(s, 1)) for s in seeds]
