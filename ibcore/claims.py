@@ -204,7 +204,7 @@ class Claim:
     params: dict[str, Any]
     why: str
     profiles: tuple[str, ...]
-    expect: dict[str, str]
+    expect: dict[str, tuple[str, ...]]  # profile → the verdict(s) recorded; see `accepts`
     kind: str = "paper"
     published_gap: float | None = None
     published_sd: float | None = None
@@ -214,7 +214,14 @@ class Claim:
     origin: str = ""
 
     def expected(self, profile: str) -> str:
-        return self.expect.get(profile, "not_run")
+        """The recorded verdict, or "a or b" when it was measured to differ between CPUs."""
+        return " or ".join(self.expect.get(profile, ("not_run",)))
+
+    def accepts(self, profile: str, verdict: str) -> bool:
+        """Whether `verdict` is one recorded for `profile`. Several are recorded only where the
+        same code gave different verdicts on different CPUs (float rounding of training moved a
+        statistic across a boundary); claims.toml then says where each was measured."""
+        return verdict in self.expect.get(profile, ("not_run",))
 
     def explanation(self, profile: str) -> str:
         """The replication's one-line reason why this claim did not reproduce (or '')."""
@@ -222,6 +229,17 @@ class Claim:
 
     def pass_interval(self) -> tuple[float, float]:
         return RULES[self.rule].pass_interval({**self.params, "published": self.published})
+
+
+def _recorded_verdicts(value: Any, where: str, profile: str) -> tuple[str, ...]:
+    """One verdict, or a non-empty list of distinct verdicts (measured on different CPUs)."""
+    values = [value] if isinstance(value, str) else value
+    if (not isinstance(values, list) or not values or len(set(values)) != len(values)
+            or any(v not in VERDICTS for v in values)):
+        raise ConfigError(f"{where}: expect must be one of {VERDICTS}, or a list of distinct "
+                          f"ones (verdicts measured on different CPUs); profile {profile!r} "
+                          f"has {value!r}")
+    return tuple(values)
 
 
 def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | None) -> Claim:
@@ -248,8 +266,9 @@ def _parse_claim(raw: dict[str, Any], path: Path, config: ReplicationConfig | No
         raise ConfigError(f"{where}: profiles must be a list drawn from {PROFILES}")
     expect_raw = raw["expect"]
     expect = {p: expect_raw for p in profiles} if isinstance(expect_raw, str) else expect_raw
-    if not isinstance(expect, dict) or any(v not in VERDICTS for v in expect.values()):
+    if not isinstance(expect, dict):
         raise ConfigError(f"{where}: expect must be one of {VERDICTS} or a table profile → verdict")
+    expect = {p: _recorded_verdicts(v, where, p) for p, v in expect.items()}
     if raw["kind"] not in KINDS:
         raise ConfigError(f"{where}: field 'kind' must be one of {KINDS}, got {raw['kind']!r}")
     numbers = {}
@@ -463,7 +482,7 @@ class Verdict:
 
     @property
     def as_expected(self) -> bool:
-        return self.verdict == self.expected
+        return self.claim.accepts(self.profile, self.verdict)
 
     @property
     def interval(self) -> str:
@@ -478,7 +497,8 @@ class Verdict:
             "experiment": c.experiment, "metric": c.metric, "published": c.published,
             "published_gap": c.published_gap, "published_sd": c.published_sd,
             "rule": c.rule, "pass_interval": [lo, hi], "why": c.why, "profile": self.profile,
-            "verdict": self.verdict, "expected": self.expected, "values": self.values,
+            "verdict": self.verdict, "expected": self.expected, "as_expected": self.as_expected,
+            "values": self.values,
             "seeds": self.seeds, "mean": self.mean, "std": self.std,
             "ci": list(self.ci) if self.ci else None, "interval": self.interval,
             "n": len(self.values), "deterministic": self.deterministic, "note": self.note,

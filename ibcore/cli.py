@@ -135,7 +135,7 @@ def _print_table(paper: str, profile: str, items) -> int:
     print("  ".join(c.ljust(widths[c]) for c in cols))
     mismatches = 0
     for r in rows:
-        flag = "" if r["verdict"] == r["expected"] else "   <-- differs from expect"
+        flag = "" if r["as_expected"] else "   <-- differs from expect"
         mismatches += bool(flag)
         print("  ".join(r[c][: widths[c]].ljust(widths[c]) for c in cols) + flag)
     return mismatches

@@ -163,6 +163,7 @@ def verdict_rows(items: list[Verdict]) -> list[dict[str, str]]:
             "seeds": str(len(v.values)),
             "verdict": v.verdict,
             "expected": v.expected,
+            "as_expected": v.as_expected,
             "notes": notes,
             "experiment": v.claim.experiment,
         })

@@ -194,6 +194,32 @@ def test_duplicate_ids_and_bad_expect(tmp_path):
         load_claims(p)
 
 
+def test_expect_may_record_the_verdicts_of_several_cpus(tmp_path):
+    """A list records verdicts measured on different CPUs: each of them matches, others do not;
+    a list with an unknown or a repeated verdict is an error naming the profile."""
+    p = tmp_path / "claims.toml"
+    text = ("[[claims]]\nid = 'x'\nstatement = 's'\nsource = 's'\nexperiment = 'e'\n"
+            "metric = 'm'\npublished = 1\nrule = 'within'\nabs_tol = 0.5\nwhy = 'w'\n"
+            "profiles = ['quick']\nkind = 'paper'\nexpect = {{ quick = {} }}\n")
+    p.write_text(text.format('["inconclusive", "reproduced"]'))
+    (claim,) = load_claims(p)
+    assert claim.expected("quick") == "inconclusive or reproduced"
+    five = {"e": {i: {"m": v} for i, v in enumerate([1.0, 1.1, 0.9, 1.05, 0.95])}}
+    spread = {"e": {i: {"m": v} for i, v in enumerate([0.0, 2.0, 0.5, 1.5, 1.0])}}
+    far = {"e": {i: {"m": v} for i, v in enumerate([5.0, 5.1, 4.9, 5.05, 4.95])}}
+    got = {name: evaluate(claim, "quick", runs)
+           for name, runs in (("five", five), ("spread", spread), ("far", far))}
+    assert [got[n].verdict for n in ("five", "spread", "far")] == [
+        "reproduced", "inconclusive", "not_reproduced"]
+    assert got["five"].as_expected and got["spread"].as_expected
+    assert not got["far"].as_expected
+    assert got["five"].to_dict()["as_expected"] is True
+    for bad in ('["reproduced", "passed"]', '["reproduced", "reproduced"]', "[]"):
+        p.write_text(text.format(bad))
+        with pytest.raises(ConfigError, match="expect must be one of .* profile 'quick'"):
+            load_claims(p)
+
+
 # --------------------------------------------------------------- statistics of the verdicts
 
 
