@@ -113,8 +113,10 @@ def page_row(row: dict[str, str]) -> dict[str, str]:
     marker = ('<small title="the verdict recorded in claims.toml">as recorded</small>' if same
               else f'<small><b>≠ recorded {html.escape(row["expected"])}</b></small>')
     return {
-        "claim": f'{html.escape(row["statement"])}<br><small><code>{breakable(row["claim"])}'
-                 f'</code> <a class="ibrep-goto" href="#{anchor_id(row["experiment"])}">'
+        # the id whole in `title`: shown on hover, and found by a search of the page source
+        "claim": f'{html.escape(row["statement"])}<br><small><code title="'
+                 f'{html.escape(row["claim"])}">{breakable(row["claim"])}</code> '
+                 f'<a class="ibrep-goto" href="#{anchor_id(row["experiment"])}">'
                  "see its figure ↓</a></small>",
         "source": row["source"], "published": row["published"], "rule": breakable(row["rule"]),
         "ours: mean [95 % interval]": row["ours"], "seeds": row["seeds"],

@@ -144,7 +144,8 @@ def test_ids_and_metric_paths_may_break_but_numbers_do_not():
            "published": "", "rule": "a.b − c.d > 0.1", "ours": "", "seeds": "", "verdict": "",
            "expected": "", "notes": ""}
     cells = page_row(row)
-    assert "szt_<wbr>tanh" in cells["claim"] and cells["rule"] == "a.<wbr>b − c.<wbr>d &gt; 0.1"
+    assert "szt_<wbr>tanh" in cells["claim"] and 'title="szt_tanh"' in cells["claim"]
+    assert cells["rule"] == "a.<wbr>b − c.<wbr>d &gt; 0.1"
 
 
 def test_claim_unit_is_printed_beside_published_and_ours(tmp_path):
