@@ -62,11 +62,13 @@ def forest_plot(records: Sequence[dict[str, Any]], title: str = ""):
             ax.plot(np.clip((r["published"] - centre) / scale, -3, 3), y, "D", ms=6,
                     mfc="white", mec="black", zorder=4)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([r["id"] for r in reversed(rows)], fontsize=8)
+    # 9.5 pt: the figure is scaled down to the page column, where 8 pt ids came out at about
+    # 10 px, well below the page's own text
+    ax.set_yticklabels([r["id"] for r in reversed(rows)], fontsize=9.5)
     ax.set_xlim(-3.2, 3.2)
     ax.set_xticks([])
     ax.set_xlabel("each row on its own scale: green band = pass interval of the rule; "
-                  "dots = seeds; line = verdict interval; ◇ = published value", fontsize=8)
+                  "dots = seeds; line = verdict interval; ◇ = published value", fontsize=9)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     if title:
         ax.set_title(title, fontsize=10)

@@ -98,6 +98,13 @@ def anchor_id(experiment: str) -> str:
     return "exp-" + re.sub(r"[^A-Za-z0-9_-]", "-", experiment)
 
 
+def breakable(text: str) -> str:
+    """HTML-escaped text with a line-break opportunity (<wbr>) after every '.', '_' and '/'
+    that a letter follows: claim ids and dotted metric paths have no spaces, and unbroken they
+    set a table's narrowest width past a 1,280 px window. Numbers ("0.25") are never split."""
+    return re.sub(r"([._/])(?=[A-Za-z])", r"\1<wbr>", html.escape(text))
+
+
 def page_row(row: dict[str, str]) -> dict[str, str]:
     """A verdict-table row as a reader sees it: the statement (id small) with a link to the
     section that shows its experiment, the rule in words, ours, the verdict, `expect` as a small
@@ -106,10 +113,12 @@ def page_row(row: dict[str, str]) -> dict[str, str]:
     marker = ('<small title="the verdict recorded in claims.toml">as recorded</small>' if same
               else f'<small><b>≠ recorded {html.escape(row["expected"])}</b></small>')
     return {
-        "claim": f'{html.escape(row["statement"])}<br><small><code>{html.escape(row["claim"])}'
-                 f'</code> <a class="ibrep-goto" href="#{anchor_id(row["experiment"])}">'
+        # the id whole in `title`: shown on hover, and found by a search of the page source
+        "claim": f'{html.escape(row["statement"])}<br><small><code title="'
+                 f'{html.escape(row["claim"])}">{breakable(row["claim"])}</code> '
+                 f'<a class="ibrep-goto" href="#{anchor_id(row["experiment"])}">'
                  "see its figure ↓</a></small>",
-        "source": row["source"], "published": row["published"], "rule": row["rule"],
+        "source": row["source"], "published": row["published"], "rule": breakable(row["rule"]),
         "ours: mean [95 % interval]": row["ours"], "seeds": row["seeds"],
         "verdict": row["verdict"], "expect": marker, "notes": row["notes"],
     }
@@ -240,14 +249,14 @@ class Results:
             """Decided claims in file order; the not-run ones folded into one group."""
             ran = [v for v in items if v.verdict != "not_run"]
             idle = [v for v in items if v.verdict == "not_run"]
-            out = html_table([page_row(r) for r in verdict_rows(ran)],
-                             css_for={"verdict": "v-"}, raw={"claim", "expect"}) if ran else ""
+            out = html_table([page_row(r) for r in verdict_rows(ran)], css_for={"verdict": "v-"},
+                             raw={"claim", "rule", "expect"}) if ran else ""
             if idle:
-                rows = [{"claim": v.claim.statement, "id": v.claim.id, "why not run": v.note}
-                        for v in idle]
+                rows = [{"claim": html.escape(v.claim.statement), "id": breakable(v.claim.id),
+                         "why not run": html.escape(v.note)} for v in idle]
                 out += (f"<details><summary>{len(idle)} claim(s) not run under "
                         f"<code>{html.escape(self.profile)}</code> (with the reason)</summary>"
-                        f"{html_table(rows)}</details>")
+                        f"{html_table(rows, raw=set(rows[0]))}</details>")
             return out
 
         _display_html(
@@ -268,7 +277,8 @@ class Results:
         committed = claim_dates(self.replication.directory / "claims.toml",
                                 [v.claim.id for v in self._verdicts])
         statements = [
-            {"claim": v.claim.id, "statement": v.claim.statement, "tolerance: why": v.claim.why,
+            {"claim": breakable(v.claim.id), "statement": html.escape(v.claim.statement),
+             "tolerance: why": html.escape(v.claim.why),
              "claim first committed": committed[v.claim.id],
              "runs finished": self.run_dates(v.claim.experiment)}
             for v in self._verdicts
@@ -276,7 +286,8 @@ class Results:
         _display_html(
             "<details><summary>Claims in full: each tolerance with its reason, the date it was "
             "first committed (from git) and the dates of the runs that decided it</summary>"
-            + html_table(statements) + "</details>" + downloads(self.paper, self.profile, records))
+            + html_table(statements, raw={"claim", "statement", "tolerance: why"})
+            + "</details>" + downloads(self.paper, self.profile, records))
 
     def run_dates(self, experiment: str) -> str:
         """First and last `finished_at` date of an experiment's runs ('' when none ran)."""

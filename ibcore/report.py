@@ -43,8 +43,10 @@ table.ibrep th { background: #f2f2f2; }
 .v-inconclusive { background: #fbefc6; }
 .v-not_run { background: #e6e6e6; color: #555; }
 img { max-width: 100%; height: auto; }
+/* the statement (first) and notes (last) columns hold sentences: wide enough to read; the notes
+   are often empty, so they get less than the statement and leave room to the rule and ours */
 table.ibrep td:first-child { min-width: 16em; }
-table.ibrep td:last-child { min-width: 16em; }
+table.ibrep td:last-child { min-width: 12em; }
 .ibrep-scroll { overflow-x: auto; max-width: 100%; }
 .ibrep-verdict { border-left: 4px solid #4a6fa5; background: #f4f7fb; padding: 0.4em 1em;
   margin: 0.8em 0 1.2em; }

@@ -54,6 +54,36 @@ def requested_urls(driver) -> list[str]:
     return out
 
 
+# Boxes that scroll sideways (a table in `.ibrep-scroll`, an output area) keep the document
+# narrow while the reader still has to scroll: every such box must fit what it holds, and no
+# table or figure may reach past the viewport's right edge.
+WIDER_THAN_ITS_BOX = """
+const vw = document.documentElement.clientWidth, out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+                  && el.scrollWidth > el.clientWidth + 1;
+  const sticksOut = ['TABLE', 'IMG', 'svg', 'PRE'].includes(el.tagName)
+                    && el.getBoundingClientRect().right > vw + 1;
+  if (scrolls || sticksOut)
+    out.push(`${el.tagName}.${el.className} ${el.scrollWidth} px in ${el.clientWidth} px`);
+}
+return out;
+"""
+
+
+# The atlas page is built from runs by replications/atlas/page.py: its 18-column heatmap has
+# headers without spaces ("hash=floor") and scrolls in its own box until that page is rebuilt
+# with headers that wrap. Strict: the test fails once it fits, and this mark must go.
+KNOWN_WIDE = {"atlas.html": "the atlas heatmap scrolls inside its own box (built from runs)"}
+
+
+def _fit_params():
+    for p in PAGES:
+        reason = KNOWN_WIDE.get(str(p.relative_to(REPORTS)))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(p, marks=marks, id=str(p.relative_to(REPORTS)))
+
+
 def test_pages_exist():
     assert PAGES, f"no committed pages under {REPORTS}"
 
@@ -75,3 +105,10 @@ def test_page_reads_offline_within_the_viewport(browser, page):
         assert order[0] is not None, f"{page.name} has no verdict paragraph"
         assert order[1] is None or order[0] < order[1], \
             f"{page.name}: the verdict paragraph is below the verdict table"
+
+
+@pytest.mark.parametrize("page", list(_fit_params()))
+def test_tables_and_figures_fit_without_sideways_scrolling(browser, page):
+    browser.get(page.as_uri())
+    wide = browser.execute_script(WIDER_THAN_ITS_BOX)
+    assert not wide, f"{page.name}: {len(wide)} box(es) wider than their room, e.g. {wide[:3]}"

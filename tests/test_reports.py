@@ -136,6 +136,18 @@ def test_verdict_rows_link_to_the_figure_only_where_the_page_shows_it():
     assert "tanh compresses" in drop_dead_links(f"<table>{cell}</table>")
 
 
+def test_ids_and_metric_paths_may_break_but_numbers_do_not():
+    from ibcore.notebook import breakable, page_row
+
+    assert breakable("edge.mean_log10 < 0.25 & x") == "edge.<wbr>mean_<wbr>log10 &lt; 0.25 &amp; x"
+    row = {"statement": "s", "claim": "szt_tanh", "experiment": "e", "source": "",
+           "published": "", "rule": "a.b − c.d > 0.1", "ours": "", "seeds": "", "verdict": "",
+           "expected": "", "notes": ""}
+    cells = page_row(row)
+    assert "szt_<wbr>tanh" in cells["claim"] and 'title="szt_tanh"' in cells["claim"]
+    assert cells["rule"] == "a.<wbr>b − c.<wbr>d &gt; 0.1"
+
+
 def test_claim_unit_is_printed_beside_published_and_ours(tmp_path):
     import pytest
 

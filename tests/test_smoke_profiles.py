@@ -35,3 +35,14 @@ def test_every_claim_has_a_reason_and_a_known_metric_experiment(paper):
     for claim in rep.claims:
         assert claim.why.strip(), f"{paper}:{claim.id} has no tolerance reason"
         assert claim.experiment in rep.config.experiments
+
+
+@pytest.mark.parametrize("paper", BUILTIN)
+def test_a_statement_in_bits_or_nats_carries_that_unit(paper):
+    # the verdict table prints `unit` beside published and ours; a claim whose statement
+    # names its scale must not show a bare number there
+    for claim in registry.get(paper).claims:
+        for scale in ("bits", "nats"):
+            if re.search(rf"\b{scale}\b", claim.statement):
+                assert scale in claim.unit, f"{paper}:{claim.id} speaks of {scale}, unit " \
+                                            f"is {claim.unit!r}"
