@@ -9,7 +9,8 @@
 # can compress task-irrelevant information while fitting. Each section re-runs one experiment.
 # Information is in bits throughout. Curves are means over seeds.
 #
-# **What we found** (assembled from the verdicts below):
+# **The paper's questions** (each line assembled from the verdicts of the claims that bear on
+# it; the full verdict paragraph and table follow):
 
 # %%
 from ibcore.notebook import Results

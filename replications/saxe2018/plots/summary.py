@@ -40,22 +40,13 @@ def _count(vs: list[Any]) -> str:
 
 
 def answer(R: Any) -> None:
-    """Two or three sentences: what the measured verdicts say about the paper's question, then
-    one line per paper claim that did not reproduce with the replication's reason."""
+    """The verdicts grouped by the paper's four questions. The counts over all claims and the
+    reason for every claim that did not reproduce follow in the shared verdict paragraph
+    above the table (`Results.verdict_table`), so they are not repeated here."""
     verdicts = {v.claim.id: v for v in R.verdict_list}
-    paper = [v for v in verdicts.values() if v.claim.kind == "paper"]
-    lines = [f"Of {len(paper)} claims of the paper checked in the {R.profile} profile: "
-             f"{_count(paper)}."]
     parts = []
     for question, ids in GROUPS.items():
         vs = [verdicts[i] for i in ids if i in verdicts]
         if vs:
             parts.append(f"*{question}*: {_count(vs)} of {len(vs)}")
-    lines.append("By question — " + "; ".join(parts) + ".")
-    bad = [v for v in paper if v.verdict == "not_reproduced"]
-    if bad:
-        lines.append("Not reproduced:")
-        for v in bad:
-            why = v.claim.explanation(R.profile) or v.note or "see the table"
-            lines.append(f"- {v.claim.statement} — {why}")
-    display(Markdown("\n\n".join(lines[:2]) + ("\n\n" + "\n".join(lines[2:]) if bad else "")))
+    display(Markdown("By question — " + "; ".join(parts) + "."))
