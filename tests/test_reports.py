@@ -127,7 +127,7 @@ def test_verdict_rows_link_to_the_figure_only_where_the_page_shows_it():
 
     row = {"statement": "tanh compresses", "claim": "tanh_c", "experiment": "szt.tanh",
            "source": "", "published": "", "rule": "", "ours": "", "seeds": "", "verdict": "",
-           "expected": "", "notes": ""}
+           "expected": "", "as_expected": True, "notes": ""}
     cell = page_row(row)["claim"]
     assert f'href="#{anchor_id("szt.tanh")}"' in cell and anchor_id("szt.tanh") == "exp-szt-tanh"
     shown = f'<table>{cell}</table><a id="exp-szt-tanh" class="ibrep-anchor"></a>'
@@ -142,7 +142,7 @@ def test_ids_and_metric_paths_may_break_but_numbers_do_not():
     assert breakable("edge.mean_log10 < 0.25 & x") == "edge.<wbr>mean_<wbr>log10 &lt; 0.25 &amp; x"
     row = {"statement": "s", "claim": "szt_tanh", "experiment": "e", "source": "",
            "published": "", "rule": "a.b − c.d > 0.1", "ours": "", "seeds": "", "verdict": "",
-           "expected": "", "notes": ""}
+           "expected": "", "as_expected": True, "notes": ""}
     cells = page_row(row)
     assert "szt_<wbr>tanh" in cells["claim"] and 'title="szt_tanh"' in cells["claim"]
     assert cells["rule"] == "a.<wbr>b − c.<wbr>d &gt; 0.1"

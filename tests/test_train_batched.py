@@ -52,7 +52,7 @@ def _stacks_are_bitwise() -> bool:
 STACKS_ARE_BITWISE = _stacks_are_bitwise()
 
 
-def _assert_bitwise(block, k, alone):
+def _assert_same_model(block, k, alone):
     """Model k of `block` is `alone`: bitwise where this CPU allows it, else to rounding."""
     for wb, wa in zip(block.parameters(), alone.parameters()):
         torch.testing.assert_close(wb[k], wa[0], rtol=1e-4, atol=1e-5)
@@ -73,7 +73,7 @@ def _assert_bitwise(block, k, alone):
     ],
 )
 @pytest.mark.parametrize("layout", ["batch", "feature"])
-def test_model_in_a_block_is_bitwise_the_model_alone(widths, act, schedule, layout):
+def test_model_in_a_block_is_the_model_alone(widths, act, schedule, layout):
     x, y = _data(1000, widths[0], widths[-1])
     seeds = [3, 11, 5, 8]
     full = Schedule(n_epochs=3, **schedule)
@@ -81,7 +81,7 @@ def test_model_in_a_block_is_bitwise_the_model_alone(widths, act, schedule, layo
     for k in (0, 2):
         per = {key: (v[k] if isinstance(v, list) else v) for key, v in schedule.items()}
         alone = _train(widths, act, [seeds[k]], Schedule(n_epochs=3, **per), x, y, layout)
-        _assert_bitwise(block, k, alone)
+        _assert_same_model(block, k, alone)
     # the models did train, and differently (own seed, own order, own hyper-parameters)
     init = StackedMLP.torch_default(widths, act, seeds)
     assert not torch.equal(block.weights[0], init.weights[0])
@@ -169,7 +169,7 @@ def test_extra_loss_reaches_each_model_alone():
                               weight_decay=[0.0, 0.05]), x, y)
     plain = _train([10, 8, 3], "relu", [0], sched, x, y)
     assert seen[0] == (2, 60, 10)
-    _assert_bitwise(with_extra, 0, plain)
+    _assert_same_model(with_extra, 0, plain)
     torch.testing.assert_close(
         with_extra.weights[0][1], decayed.weights[0][1], rtol=1e-5, atol=1e-6
     )
@@ -183,14 +183,14 @@ def test_subsets_train_each_model_on_its_own_indices():
     sched = Schedule(n_epochs=2, batch_size=32, optimizer="adam", lr=1e-2)
     both = _train([6, 5, 2], "softplus", [0, 1], sched, x, y, subsets=subsets)
     alone = _train([6, 5, 2], "softplus", [1], sched, x[subsets[1]], y[subsets[1]])
-    _assert_bitwise(both, 1, alone)
+    _assert_same_model(both, 1, alone)
 
 
 def test_full_batch_is_one_batch_of_everything():
     x, y = _data(120, 6, 3)
     a = _train([6, 4, 3], "sigmoid", [0], Schedule(n_epochs=3, batch_size=0, lr=0.5), x, y)
     b = _train([6, 4, 3], "sigmoid", [0], Schedule(n_epochs=3, batch_size=120, lr=0.5), x, y)
-    _assert_bitwise(a, 0, b)
+    _assert_same_model(a, 0, b)
 
 
 def test_hooks_run_at_chosen_epochs_on_the_current_state():
@@ -253,7 +253,7 @@ def test_one_generator_per_model_is_required():
 
 
 @pytest.mark.parametrize("act", ["tanh", "relu", "softplus", "sigmoid", "softsign", "linear"])
-def test_12_bit_seeds_in_a_block_are_bitwise_alone(act):
+def test_12_bit_seeds_in_a_block_are_the_seeds_alone(act):
     """Own train subsets, sigmoid outputs, a last minibatch of 104: exp-based kernels whose
     SIMD and scalar loops round differently (relu + this loss diverged at step 51 before the
     per-model alignment of ibcore.train.aligned)."""
@@ -263,4 +263,4 @@ def test_12_bit_seeds_in_a_block_are_bitwise_alone(act):
     sched = Schedule(n_epochs=6, batch_size=256, optimizer="adam", lr=4e-3, loss="sigmoid_bce")
     block = _train(SZT, act, [4, 9, 2], sched, x, y, subsets=subsets)
     alone = _train(SZT, act, [9], sched, x, y, subsets=subsets[1:2])
-    _assert_bitwise(block, 1, alone)
+    _assert_same_model(block, 1, alone)
